@@ -1,0 +1,136 @@
+"""The session: options, the cluster for the run, Kubernetes access, and the report hooks.
+
+Thin by design: each piece lives in a module of fixtures/; per-test fixtures live in tests/conftest.py.
+"""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from fixtures import report
+from fixtures.errors import SetupError
+from fixtures.evidence import Evidence
+from fixtures.kube import Kube
+from fixtures.manifests import load_manifests
+from fixtures.options import Settings, add_ini, add_options
+from fixtures.providers import provider_module
+from fixtures.provisioning import Provisioning, provision
+from fixtures.requirements import Ledger, requirement_of
+
+LEDGER = pytest.StashKey[Ledger]()
+SETTINGS = pytest.StashKey[Settings]()
+logging.getLogger("kubernetes").setLevel(logging.WARNING)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+    add_ini(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SETTINGS] = Settings.from_config(config)
+    config.stash[LEDGER] = Ledger()
+    report.default_to_self_contained_html(config)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        req = requirement_of(item)
+        if req:  # at collection, so skipped tests carry it into JUnit XML too
+            item.user_properties.append(("requirement", req))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Check the tools before the first test: a missing minikube ends the run with one paragraph."""
+    settings = session.config.stash[SETTINGS]
+    live = any("cluster" in getattr(item, "fixturenames", ()) for item in session.items)
+    if live and not session.config.option.collectonly:
+        try:
+            provider_module(settings.provider).preflight(settings)
+        except SetupError as exc:
+            pytest.exit(f"cannot run the live checks: {exc}", returncode=4)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    blocker = item.config.stash[LEDGER].blocker(item)
+    if blocker:
+        item.stash[report.BLOCKED_BY] = blocker
+        pytest.skip(f"not checked because {blocker}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    rep = yield
+    rep.requirement = requirement_of(item)
+    rep.lab4_blocked_by = item.stash.get(report.BLOCKED_BY, None)
+    item.config.stash[LEDGER].record(item, rep)
+    return rep
+
+
+# -- session fixtures ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def settings(pytestconfig: pytest.Config) -> Settings:
+    return pytestconfig.stash[SETTINGS]
+
+
+@pytest.fixture(scope="session")
+def cluster(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """The live cluster of this run, from the provider chosen with --cluster."""
+    if settings.provider == "none":
+        pytest.skip("--cluster=none: offline checks only, this check needs a live cluster")
+    provider = provider_module(settings.provider)
+    try:
+        handle = provider.start(settings, tmp_path_factory.mktemp("cluster"))
+    except SetupError as exc:
+        pytest.exit(f"cannot set up the cluster: {exc}", returncode=4)
+    yield handle
+    provider.stop(handle, settings)
+
+
+@pytest.fixture(scope="session")
+def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Kube:
+    try:
+        return Kube(cluster.kubeconfig, cluster.context, read_only=not settings.may_change,
+                    cache_dir=tmp_path_factory.mktemp("kube"))
+    except Exception as exc:  # the first request: a cluster that does not answer ends the run
+        pytest.exit(f"cannot reach the cluster ({cluster.description}): {exc}", returncode=4)
+
+
+@pytest.fixture(scope="session")
+def lab_manifests(settings: Settings):
+    """The lab's manifests from --manifests; bad files become findings of R11, never a crash."""
+    return load_manifests(settings.manifests)
+
+
+@pytest.fixture(scope="session")
+def lab(kube, settings: Settings, lab_manifests):
+    """The lab done on the cluster (unless audited): what provisioning changed, step by step."""
+    if not settings.may_change:
+        return Provisioning(skipped_reason="audit mode: the cluster is checked as it is, nothing is changed")
+    return provision(kube, settings, lab_manifests)
+
+
+@pytest.fixture
+def evidence(extras) -> Evidence:
+    return Evidence(extras)
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+def pytest_html_report_title(report):
+    report.title = "ITMO lab 4 conformance report"
+
+
+def pytest_html_results_table_header(cells):
+    cells.insert(1, "<th>Requirement</th>")
+
+
+def pytest_html_results_table_row(report, cells):
+    cells.insert(1, f"<td>{getattr(report, 'requirement', None) or ''}</td>")
+
+
+def pytest_html_results_summary(prefix, summary, postfix, session):
+    prefix.append(report.summary_html(session.config.stash[LEDGER]))

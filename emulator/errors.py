@@ -1,0 +1,124 @@
+"""API errors as the real apiserver words them: a `metav1.Status` body and its HTTP code.
+
+Source: `staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go` (NewNotFound, NewAlreadyExists,
+NewConflict, NewInvalid, NewBadRequest, NewMethodNotSupported, NewTooManyRequests, NewInternalError)
+and `.../endpoints/handlers/negotiation` (NewUnsupportedMediaTypeError).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ApiError(Exception):
+    code: int
+    reason: str
+    message: str
+    details: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def status(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "kind": "Status", "apiVersion": "v1", "metadata": {},
+            "status": "Failure", "message": self.message, "reason": self.reason,
+        }
+        if self.details is not None:
+            body["details"] = self.details
+        body["code"] = self.code
+        return body
+
+
+def qualified(group: str, plural: str) -> str:
+    """`pods`, `deployments.apps`: how errors name a resource (schema.GroupResource.String)."""
+    return f"{plural}.{group}" if group else plural
+
+
+def _details(group: str, kind: str, name: str, **extra: Any) -> dict[str, Any]:
+    details: dict[str, Any] = {"name": name}
+    if group:
+        details["group"] = group
+    details["kind"] = kind
+    details.update(extra)
+    return details
+
+
+def not_found(group: str, plural: str, name: str) -> ApiError:
+    return ApiError(404, "NotFound", f'{qualified(group, plural)} "{name}" not found',
+                    _details(group, plural, name))
+
+
+def already_exists(group: str, plural: str, name: str) -> ApiError:
+    return ApiError(409, "AlreadyExists", f'{qualified(group, plural)} "{name}" already exists',
+                    _details(group, plural, name))
+
+
+def conflict(group: str, plural: str, name: str, why: str) -> ApiError:
+    return ApiError(409, "Conflict",
+                    f'Operation cannot be fulfilled on {qualified(group, plural)} "{name}": {why}',
+                    _details(group, plural, name))
+
+
+STALE_OBJECT = "the object has been modified; please apply your changes to the latest version and try again"
+
+
+@dataclass(frozen=True)
+class Cause:
+    field: str
+    reason: str      # FieldValueRequired, FieldValueInvalid, FieldValueForbidden, ...
+    message: str     # "Required value", 'Invalid value: "x": ...'
+
+
+def invalid(group: str, kind: str, name: str, causes: list[Cause]) -> ApiError:
+    """422 with the aggregated message of field.ErrorList (errors.NewInvalid)."""
+    what = f"{kind}.{group}" if group else kind
+    listed = [f"{c.field}: {c.message}" for c in causes]
+    summary = listed[0] if len(listed) == 1 else "[" + ", ".join(listed) + "]"
+    return ApiError(422, "Invalid", f'{what} "{name}" is invalid: {summary}',
+                    _details(group, kind, name, causes=[
+                        {"reason": c.reason, "message": c.message, "field": c.field} for c in causes]))
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "BadRequest", message)
+
+
+def forbidden(group: str, plural: str, name: str, why: str) -> ApiError:
+    return ApiError(403, "Forbidden", f'{qualified(group, plural)} "{name}" is forbidden: {why}',
+                    _details(group, plural, name))
+
+
+def method_not_supported(group: str, plural: str, action: str) -> ApiError:
+    return ApiError(405, "MethodNotAllowed",
+                    f'{action} is not supported on resources of kind "{qualified(group, plural)}"',
+                    {"group": group, "kind": plural} if group else {"kind": plural})
+
+
+def unsupported_media_type(accepted: list[str]) -> ApiError:
+    return ApiError(415, "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: "
+                    + ", ".join(accepted))
+
+
+def not_acceptable(accepted: list[str]) -> ApiError:
+    return ApiError(406, "NotAcceptable",
+                    "only the following media types are accepted: " + ", ".join(accepted))
+
+
+def unknown_resource() -> ApiError:
+    """A path no resource serves: the generic 404 of the apiserver's NotFoundHandler."""
+    return ApiError(404, "NotFound", "the server could not find the requested resource", {})
+
+
+def expired(message: str) -> ApiError:
+    return ApiError(410, "Expired", message)
+
+
+def too_many_requests(retry_after: int) -> ApiError:
+    return ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
+                    {"retryAfterSeconds": retry_after}, {"Retry-After": str(retry_after)})
+
+
+def internal(message: str) -> ApiError:
+    return ApiError(500, "InternalError", f"Internal error occurred: {message}",
+                    {"causes": [{"message": message}]})

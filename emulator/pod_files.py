@@ -1,0 +1,29 @@
+"""The files a container's tools can read: the ones the kubelet mounts (/etc/hosts,
+/etc/resolv.conf, /etc/hostname), and what commands wrote there while the emulator runs."""
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+
+class PodFiles:
+    def __init__(self, workdir: str, mounted: Callable[[], dict[str, bytes]], written: dict[str, bytes]):
+        self._workdir = workdir
+        self._mounted = mounted
+        self._written = written
+
+    def path(self, name: str) -> str:
+        return posixpath.normpath(posixpath.join(self._workdir, name))
+
+    def read(self, name: str) -> bytes | None:
+        path = self.path(name)
+        if path in self._written:
+            return self._written[path]
+        return self._mounted().get(path)
+
+    def write(self, name: str, data: bytes, append: bool) -> None:
+        path = self.path(name)
+        if path == "/dev/null":
+            return
+        before = (self.read(path) or b"") if append else b""
+        self._written[path] = before + data

@@ -1,0 +1,29 @@
+"""The objects of a fresh minikube+Calico cluster, written into the store at start-up.
+
+`build(store, faults, timeline, ids)` creates them through the store (so they carry uids,
+resourceVersions, defaults and managedFields like any other object) and returns the SystemPods
+whose readiness `emulator.lifecycle` advances along the Timeline.
+"""
+from __future__ import annotations
+
+from ..cluster import Timeline, node_specs
+from ..ids import Ids
+from ..store import Store
+from . import calico, config, nodes, workloads
+from .podstatus import SystemPods
+
+
+def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, now: float) -> SystemPods:
+    specs = node_specs(faults)
+    booted = now - timeline.booted_ago
+    with_calico = "no-calico" not in faults
+    config.namespaces(store, booted)
+    network = calico.Network(specs, ids) if with_calico else calico.HostLocal(specs)
+    nodes.create(store, specs, faults, ids, network, booted)
+    config.cluster_config(store, specs, booted, with_calico)
+    if with_calico:
+        calico.crds(store, booted)
+    system = workloads.create(store, specs, faults, ids, network, booted)
+    if with_calico:
+        calico.datastore(store, network, ids, booted)
+    return system

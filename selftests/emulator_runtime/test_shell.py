@@ -1,0 +1,62 @@
+from .cluster_data import COMPANY, USER
+from .execs import run
+
+
+def test_exit_codes_of_the_shell(cluster):
+    assert run(cluster.api, "react-a", ["true"]).returncode == 0
+    assert run(cluster.api, "react-a", ["false"]).returncode == 1
+    assert run(cluster.api, "react-a", ["sh", "-c", "exit 3"]).returncode == 3
+    assert run(cluster.api, "react-a", ["sh", "-c", "false || echo recovered"]).stdout == "recovered\n"
+    assert run(cluster.api, "react-a", ["sh", "-c", "false && echo never; echo $?"]).stdout == "1\n"
+
+
+def test_unknown_command_in_sh_is_not_found_127(cluster):
+    result = run(cluster.api, "react-a", ["sh", "-c", "curl http://react-service:3000"])
+    assert result.returncode == 127
+    assert result.stderr == "sh: curl: not found\n"
+
+
+def test_missing_executable_is_the_oci_error_126(cluster):
+    result = run(cluster.api, "react-a", ["bash", "-c", "true"])
+    assert result.returncode == 126
+    assert result.stdout == ('OCI runtime exec failed: exec failed: unable to start container process: '
+                             'exec: "bash": executable file not found in $PATH: unknown\r\n')
+
+
+def test_coredns_has_no_shell(cluster):
+    result = run(cluster.api, "coredns-7c65d6cfc9-x2x4k", ["sh", "-c", "true"], namespace="kube-system")
+    assert result.returncode == 126
+    assert 'exec: "sh": executable file not found in $PATH' in result.stdout
+
+
+def test_quoting_pipes_and_redirections(cluster):
+    script = "echo 'single $HOSTNAME' \"double $HOSTNAME\" > /tmp/x; cat /tmp/x | grep double; echo err >&2 2>/dev/null"
+    result = run(cluster.api, "react-b", ["sh", "-c", script])
+    assert result.stdout == "single $HOSTNAME double react-b\n"
+    assert result.stderr == "err\n"
+
+
+def test_hostname_and_environment(cluster):
+    assert run(cluster.api, "react-b", ["hostname"]).stdout == "react-b\n"
+    env = dict(line.split("=", 1) for line in run(cluster.api, "react-a", ["env"]).stdout.splitlines())
+    assert env["REACT_APP_USERNAME"] == USER and env["REACT_APP_COMPANY_NAME"] == COMPANY  # envFrom ConfigMap
+    assert env["HOSTNAME"] == "react-a"
+    assert env["KUBERNETES_SERVICE_HOST"] == "10.96.0.1"
+    assert env["REACT_SERVICE_PORT"] == "tcp://10.100.0.50:3000"
+    missing = run(cluster.api, "react-b", ["printenv", "REACT_APP_COMPANY_NAME"])
+    assert missing.returncode == 1 and missing.stdout == ""
+
+
+def test_stdin_reaches_the_command_and_v5_closes_it(cluster):
+    result = run(cluster.api, "react-a", ["cat"], stdin="hello through stdin\n", timeout=10)
+    assert result.protocol == "v5.channel.k8s.io"
+    assert result.returncode == 0
+    assert result.stdout == "hello through stdin\n"
+
+
+def test_sleep_honours_time(cluster):
+    import time
+
+    started = time.monotonic()
+    assert run(cluster.api, "react-a", ["sleep", "30"]).returncode == 0
+    assert time.monotonic() - started >= 30 * 0.01

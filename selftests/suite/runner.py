@@ -1,0 +1,68 @@
+"""Runs the conformance suite as a student would (a pytest subprocess) and reads its JUnit XML."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclasses.dataclass
+class Case:
+    name: str
+    requirement: str | None
+    outcome: str        # passed | failed | skipped | error
+    message: str
+
+
+@dataclasses.dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+    cases: list[Case]
+    workdir: Path
+
+    def outcomes(self, requirement: str) -> set[str]:
+        return {c.outcome for c in self.cases if c.requirement == requirement}
+
+    def verdicts(self) -> dict[str, str]:
+        """Per requirement: failed if any test failed, passed if any passed, else skipped."""
+        result = {}
+        for req in {c.requirement for c in self.cases if c.requirement}:
+            outcomes = self.outcomes(req)
+            result[req] = next(o for o in ("error", "failed", "passed", "skipped") if o in outcomes)
+        return result
+
+    def messages(self, requirement: str) -> str:
+        return "\n".join(c.message for c in self.cases if c.requirement == requirement)
+
+
+def run_suite(*args: str, workdir: Path, timeout: float = 300) -> SuiteRun:
+    junit = workdir / "junit.xml"
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}",
+            f"--html={workdir / 'report.html'}", "--self-contained-html",
+            f"--basetemp={workdir / 'tmp'}", *args]
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    cases = _read_junit(junit) if junit.exists() else []
+    return SuiteRun(proc.returncode, proc.stdout + proc.stderr, cases, workdir)
+
+
+def _read_junit(path: Path) -> list[Case]:
+    cases = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        outcome, message = "passed", ""
+        for tag in ("failure", "error", "skipped"):
+            node = case.find(tag)
+            if node is not None:
+                outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[tag]
+                message = node.get("message") or node.text or ""
+                break
+        cases.append(Case(f"{case.get('classname')}.{case.get('name')}", props.get("requirement"),
+                          outcome, message))
+    return cases

@@ -1,0 +1,69 @@
+"""The minikube and kind providers, end to end, with stand-in executables that serve the emulator."""
+import os
+
+from selftests.suite.conftest import QUICK, STANDINS, calls
+from selftests.suite.runner import run_suite
+
+
+def test_minikube_provider_creates_the_profile_and_deletes_it(tmp_path, standins):
+    run = run_suite("--cluster=minikube", QUICK, "-k", "test_r01 or test_r02", workdir=tmp_path)
+    assert run.returncode == 0, run.output[-4000:]
+    made = calls(standins)
+    assert "minikube start -p lab4 --cni=calico --nodes=2" in made, made
+    assert "minikube delete -p lab4" in made, made
+    assert run.verdicts().get("R1") == "passed"
+
+
+def test_minikube_provider_keeps_the_cluster_and_reuses_it(tmp_path, standins):
+    first = run_suite("--cluster=minikube", "--keep-cluster", QUICK, "-k", "test_r01", workdir=tmp_path / "a")
+    assert first.returncode == 0, first.output[-4000:]
+    assert not any(c.startswith("minikube delete") for c in calls(standins))
+    second = run_suite("--cluster=minikube", QUICK, "-k", "test_r01", workdir=tmp_path / "b")
+    assert second.returncode == 0, second.output[-4000:]
+    starts = [c for c in calls(standins) if c.startswith("minikube start")]
+    assert len(starts) == 1, starts  # the second run reused the running profile...
+    assert not any(c.startswith("minikube delete") for c in calls(standins))  # ...and, not its own, kept it
+
+
+def test_minikube_provider_passes_version_and_driver(tmp_path, standins):
+    run = run_suite("--cluster=minikube", QUICK, "--kubernetes-version=v1.35.1", "--driver=docker",
+                    "-k", "test_cluster_has_two_nodes", workdir=tmp_path)
+    assert run.returncode == 0, run.output[-4000:]
+    assert "minikube start -p lab4 --cni=calico --nodes=2 --kubernetes-version=v1.35.1 --driver=docker" in calls(standins)
+
+
+def test_a_failing_minikube_start_ends_the_run_with_its_output(tmp_path, standins, monkeypatch):
+    monkeypatch.setenv("STANDIN_FAIL_START", "docker: Cannot connect to the Docker daemon")
+    run = run_suite("--cluster=minikube", QUICK, "-k", "test_r01", workdir=tmp_path)
+    assert run.returncode == 4, run.output[-3000:]
+    assert "creating minikube profile lab4 failed" in run.output
+    assert "Cannot connect to the Docker daemon" in run.output
+    assert "Traceback" not in run.output
+
+
+def test_missing_minikube_ends_the_run_before_any_test(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", os.path.dirname(os.sys.executable))
+    run = run_suite("--cluster=minikube", workdir=tmp_path)
+    assert run.returncode == 4, run.output[-3000:]
+    assert "`minikube` was not found on PATH" in run.output
+    assert "https://minikube.sigs.k8s.io/docs/start/" in run.output
+    assert "Traceback" not in run.output
+    assert not run.cases or all(c.outcome != "passed" for c in run.cases if c.requirement != "R11")
+
+
+def test_kind_provider_creates_a_calico_cluster_and_deletes_it(tmp_path, standins):
+    run = run_suite("--cluster=kind", QUICK, "-k", "test_r01 or test_r02", workdir=tmp_path)
+    assert run.returncode == 0, run.output[-4000:]
+    made = calls(standins)
+    create = next(c for c in made if c.startswith("kind create cluster"))
+    assert "--name=lab4" in create and "--config" in create, create
+    assert any("apply --server-side -f https://raw.githubusercontent.com/projectcalico/calico/v3.31.3/manifests/calico.yaml"
+               in c for c in made), made
+    assert any(c.startswith("kind delete cluster") for c in made), made
+
+
+def test_missing_kind_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", os.path.dirname(os.sys.executable))
+    run = run_suite("--cluster=kind", workdir=tmp_path)
+    assert run.returncode == 4
+    assert "`kind` was not found on PATH" in run.output and "Traceback" not in run.output

@@ -1,0 +1,31 @@
+"""The GitHub Actions workflow that students copy: it lints clean and runs the gate before the cluster."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+WORKFLOW = Path(__file__).resolve().parents[1] / ".github" / "workflows" / "lab4-conformance.yml"
+
+
+def test_the_workflow_passes_actionlint():
+    beside_python = Path(sys.executable).parent / "actionlint"  # the venv's, even when not on PATH
+    actionlint = str(beside_python) if beside_python.exists() else shutil.which("actionlint")
+    assert actionlint, "actionlint is not installed (pip install -r requirements.txt)"
+    result = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_gate_runs_first_and_the_reports_are_always_kept():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    gate, cluster = jobs["manifests"], jobs["minikube"]
+    assert cluster["needs"] == "manifests"
+    gate_runs = " ".join(step.get("run", "") for step in gate["steps"])
+    assert "--cluster=none" in gate_runs and "--junitxml" in gate_runs
+    cluster_runs = " ".join(step.get("run", "") for step in cluster["steps"])
+    assert "python -m pytest" in cluster_runs and "--junitxml" in cluster_runs
+    for job in (gate, cluster):
+        uploads = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+        assert uploads and all(s.get("if") == "always()" for s in uploads)
+    assert any(str(s.get("uses", "")).startswith("medyagh/setup-minikube") for s in cluster["steps"])

@@ -1,0 +1,76 @@
+"""Fixtures of the live checks: fresh views of the cluster and of the lab's objects on it."""
+from __future__ import annotations
+
+import pytest
+
+from fixtures import lab_view
+from fixtures.port_forward import NoTarget, service_target
+from fixtures.workload import APP_PORT, APP_VARIABLES, LAB_IMAGE, LAB_TAG, lab_container_index, resolve_env, runs_lab_image
+
+
+@pytest.fixture
+def nodes(kube) -> list[dict]:
+    return sorted(kube.list("v1", "Node"), key=lambda n: n["metadata"]["name"])
+
+
+@pytest.fixture
+def pools(kube) -> list[dict]:
+    return lab_view.ip_pools(kube)
+
+
+@pytest.fixture
+def deployment(kube, lab) -> dict:
+    """The one Deployment that runs the lab image, in whatever namespace."""
+    deployments = lab_view.app_deployments(kube)
+    if not deployments:
+        others = [f"{w['kind']} {w['metadata']['namespace']}/{w['metadata']['name']}"
+                  for kind in ("ReplicaSet", "StatefulSet", "DaemonSet")
+                  for w in kube.list("apps/v1", kind)
+                  if runs_lab_image(w) and not w["metadata"].get("ownerReferences")]
+        pytest.fail(lab.explain(
+            f"the lab image runs in {', '.join(others)}: the lab asks for a Deployment" if others else
+            f"no Deployment runs {LAB_IMAGE}:{LAB_TAG} in any namespace"), pytrace=False)
+    if len(deployments) > 1:
+        pytest.fail(f"{len(deployments)} Deployments run the lab image "
+                    f"({', '.join(d['metadata']['name'] for d in deployments)}); keep one", pytrace=False)
+    return deployments[0]
+
+
+@pytest.fixture
+def app_pods(kube, lab) -> list[dict]:
+    pods = lab_view.app_pods(kube)
+    if not pods:
+        pytest.fail(lab.explain(f"no pod runs {LAB_IMAGE}"), pytrace=False)
+    return pods
+
+
+@pytest.fixture
+def service(kube, app_pods, evidence) -> dict:
+    """The Service in front of the app: the first whose selector picks an app pod."""
+    services = lab_view.app_services(kube, app_pods)
+    namespaces = sorted({p["metadata"]["namespace"] for p in app_pods})
+    beside = [s for ns in namespaces for s in kube.list("v1", "Service", ns) if s["metadata"]["name"] != "kubernetes"]
+    evidence.table("Services beside the app", [lab_view.service_row(s) for s in beside])
+    if not services:
+        labels = app_pods[0]["metadata"].get("labels") or {}
+        shown = "; ".join(f"{s['metadata']['name']} selects {s['spec'].get('selector') or 'nothing'}"
+                          for s in beside) or "there is no Service"
+        pytest.fail(f"no Service selects the app pods (they carry {labels}): {shown}", pytrace=False)
+    return services[0]
+
+
+@pytest.fixture
+def expected_values(kube, deployment) -> dict[str, str]:
+    """REACT_APP_USERNAME and REACT_APP_COMPANY_NAME as the pods get them from the live objects."""
+    namespace = deployment["metadata"]["namespace"]
+    env = resolve_env(deployment, lab_container_index(deployment), kube.list("v1", "ConfigMap", namespace), [])
+    return {name: env.variables[name].value for name in APP_VARIABLES if name in env.variables}
+
+
+@pytest.fixture
+def service_forward(kube, service) -> tuple[dict, int]:
+    """What `kubectl port-forward service/NAME` would connect to: (pod, its container port for 3000)."""
+    try:
+        return service_target(kube, service, APP_PORT)
+    except NoTarget as exc:
+        pytest.fail(str(exc), pytrace=False)

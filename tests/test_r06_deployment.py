@@ -1,0 +1,60 @@
+"""R6: a Deployment of 2 replicas of the lab image, user and company set, one replica per node."""
+import pytest
+
+from fixtures import lab_view
+from fixtures.readiness import pod_row
+from fixtures.waiting import NotYet, wait_until
+from fixtures.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
+                               lab_container_index, resolve_env, split_image)
+
+pytestmark = pytest.mark.requirement("R6")
+
+
+def test_the_deployment_has_two_ready_replicas_of_the_lab_image(kube, deployment, settings, evidence):
+    name = f"{deployment['metadata']['namespace']}/{deployment['metadata']['name']}"
+    image = containers(deployment)[lab_container_index(deployment)]["image"]
+    assert split_image(image)[1] == LAB_TAG, f"Deployment {name} runs {image}; the lab's image is {LAB_IMAGE}:{LAB_TAG}"
+    replicas = deployment["spec"].get("replicas", 1)
+    assert replicas == REPLICAS, f"Deployment {name} asks for {replicas} replica(s); the lab needs {REPLICAS}"
+
+    def rolled_out():
+        current = kube.get("apps/v1", "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"])
+        status = current.get("status") or {}
+        pods = [p for p in lab_view.app_pods(kube) if p["metadata"]["namespace"] == deployment["metadata"]["namespace"]]
+        ready = status.get("readyReplicas") or 0
+        if ready < REPLICAS or (status.get("updatedReplicas") or 0) < REPLICAS or len(pods) != REPLICAS:
+            states = ", ".join(f"{r['pod'].split('/')[1]} {r['status']} {r['ready']} ({r['restarts']} restarts)"
+                               for r in map(pod_row, pods)) or "no pods"
+            raise NotYet(f"{name} ready {ready}/{REPLICAS}: {states}")
+        return pods
+
+    try:
+        wait_until(f"Deployment {name} to roll out", rolled_out, timeout=settings.bound("rollout"))
+    finally:
+        evidence.table("App pods", [pod_row(p) for p in lab_view.app_pods(kube)])
+
+
+def test_user_and_company_are_set(kube, deployment, evidence):
+    namespace = deployment["metadata"]["namespace"]
+    config_maps = kube.list("v1", "ConfigMap", namespace)
+    secrets = kube.list("v1", "Secret", namespace)  # only to tell whether a key exists; values stay hidden
+    index = lab_container_index(deployment)
+    env = resolve_env(deployment, index, config_maps, secrets)
+    evidence.table("App variables", [{"variable": name, "value": v.value if (v := env.variables.get(name)) else "(unset)",
+                                      "from": v.source if v else ""} for name in APP_VARIABLES])
+    problems = [f.message for f in check_app_variables(deployment, index, env) + env.problems if f.is_error]
+    assert not problems, "; ".join(problems)
+
+
+@pytest.mark.requirement("R6", blocking=False)
+def test_the_replicas_run_on_different_nodes(kube, deployment, evidence):
+    pods = [p for p in lab_view.app_pods(kube) if p["spec"].get("nodeName")]
+    evidence.table("App pods", [pod_row(p) for p in pods])
+    by_node = {}
+    for pod in pods:
+        by_node.setdefault(pod["spec"]["nodeName"], []).append(pod["metadata"]["name"])
+    crowded = {node: names for node, names in by_node.items() if len(names) > 1}
+    assert not crowded, "; ".join(
+        f"{'both' if len(names) == 2 else len(names)} replicas run on {node} ({', '.join(names)}): spread them "
+        f"(topologySpreadConstraints on kubernetes.io/hostname, or pod anti-affinity)" for node, names in crowded.items())
+    assert len(by_node) >= 2, f"the app runs on {len(by_node)} node(s); the lab needs one replica per node"

@@ -1,0 +1,26 @@
+"""R8: through a port-forward to the Service, the app's page is served and shows the configured
+user and company. The app builds itself inside the pod before it listens, so this waits (--app-timeout)."""
+import pytest
+
+from fixtures.app_page import wait_for_page
+
+pytestmark = pytest.mark.requirement("R8")
+
+
+def test_the_page_through_the_service_shows_user_and_company(kube, service, service_forward, expected_values,
+                                                              settings, evidence):
+    pod, port = service_forward
+    evidence.table("Port-forward (as kubectl port-forward service/...)", [{
+        "service": service["metadata"]["name"], "pod": pod["metadata"]["name"],
+        "node": pod["spec"].get("nodeName"), "container port": port}])
+    page = wait_for_page(kube, pod, port, timeout=settings.bound("app"))
+    evidence.table("Page", [{"status": page.status, "title": page.title, "script": page.bundle_path,
+                             **{name: ("shown" if page.shows(value) else "missing") for name, value in expected_values.items()}}])
+    assert page.status == 200 and page.bundle_path, (
+        f"the page of pod {pod['metadata']['name']} is not the lab app's (HTTP {page.status}, title {page.title!r}, "
+        f"no /static/js/main.*.js script)")
+    missing = {name: value for name, value in expected_values.items() if not page.shows(value)}
+    assert not missing, (f"the app's bundle does not show {', '.join(f'{n}={v!r}' for n, v in missing.items())}: "
+                         f"the pod was built with other values; restart it after changing them "
+                         f"(`kubectl rollout restart deployment`)")
+    assert len(expected_values) == 2, "the Deployment does not set both REACT_APP_USERNAME and REACT_APP_COMPANY_NAME (see R6)"
