@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from pytest_metadata.plugin import metadata_key
 
-from fixtures import report
+from fixtures import redaction, report
 from fixtures.errors import SetupError
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
@@ -33,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = Settings.from_config(config)
     config.stash[LEDGER] = Ledger()
     report.default_to_self_contained_html(config)
+    report.protect_secrets(config.stash[SETTINGS])
+    config.pluginmanager.register(report.Title(config.stash[SETTINGS]), "lab4-report-title")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,6 +66,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call):
     rep = yield
+    redaction.redact_report(rep)
     rep.requirement = requirement_of(item)
     rep.lab4_blocked_by = item.stash.get(report.BLOCKED_BY, None)
     item.config.stash[LEDGER].record(item, rep)
@@ -120,8 +124,18 @@ def evidence(extras) -> Evidence:
 
 # -- the report ---------------------------------------------------------------------------------
 
-def pytest_html_report_title(report):
-    report.title = "ITMO lab 4 conformance report"
+def pytest_metadata(metadata, config):
+    metadata.update(report.run_metadata(config.stash[SETTINGS]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """The cluster's identity goes into the report as soon as the session first reaches a cluster."""
+    value = yield
+    if fixturedef.argname == "kube":
+        report.record_identity(request.config, request.config.stash[metadata_key], value,
+                               request.getfixturevalue("cluster"))
+    return value
 
 
 def pytest_html_results_table_header(cells):
@@ -133,4 +147,16 @@ def pytest_html_results_table_row(report, cells):
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session):
-    prefix.append(report.summary_html(session.config.stash[LEDGER]))
+    config = session.config
+    prefix.append(report.summary_block(config, config.stash[LEDGER], config.stash[SETTINGS], config.stash[metadata_key]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionfinish(session):
+    """After pytest-html and JUnit XML have written their files: the final scan for secrets."""
+    result = yield
+    for path, count in report.scrub_written_files(session.config).items():
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal:
+            terminal.write_line(f"redacted {count} form(s) of secret data that had reached {path}", yellow=True)
+    return result

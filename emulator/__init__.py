@@ -167,13 +167,13 @@ class EmulatedCluster:
             middleware.journal(self.requests), middleware.status_errors,
             middleware.faults(self.faults, self._flakiness)], client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", Handlers(self).dispatch)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self._port))
         self._port = listener.getsockname()[1]
-        await web.SockSite(self._runner, listener, shutdown_timeout=1.0).start()
+        await web.SockSite(self._runner, listener).start()
 
     async def _shutdown(self) -> None:
         self.closing.set()

@@ -83,11 +83,6 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, "BadRequest", message)
 
 
-def forbidden(group: str, plural: str, name: str, why: str) -> ApiError:
-    return ApiError(403, "Forbidden", f'{qualified(group, plural)} "{name}" is forbidden: {why}',
-                    _details(group, plural, name))
-
-
 def method_not_supported(group: str, plural: str, action: str) -> ApiError:
     return ApiError(405, "MethodNotAllowed",
                     f'{action} is not supported on resources of kind "{qualified(group, plural)}"',
@@ -98,11 +93,6 @@ def unsupported_media_type(accepted: list[str]) -> ApiError:
     return ApiError(415, "UnsupportedMediaType",
                     "the body of the request was in an unknown format - accepted media types include: "
                     + ", ".join(accepted))
-
-
-def not_acceptable(accepted: list[str]) -> ApiError:
-    return ApiError(406, "NotAcceptable",
-                    "only the following media types are accepted: " + ", ".join(accepted))
 
 
 def unknown_resource() -> ApiError:

@@ -14,6 +14,7 @@ from .server import error_response, is_discovery
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 SLOW_DELAY = 0.2
+DROPPED = 499     # journal status of a connection api-flaky dropped (nothing reaches the client)
 
 
 def journal(log: Journal):
@@ -47,8 +48,8 @@ def faults(active: frozenset[str], flakiness: Flakiness):
             if failure == "429":
                 raise errors.too_many_requests(1)
             if failure == "drop":
-                request.transport.close()
-                raise ConnectionResetError("dropped by the api-flaky fault")
+                request.transport.abort()
+                return web.Response(status=DROPPED)
         return await handler(request)
     return inject
 

@@ -133,13 +133,15 @@ BUILTIN: tuple[ResourceType, ...] = (
                  "customresourcedefinition", "CustomResourceDefinition", False,
                  short_names=("crd", "crds"), categories=("api-extensions",),
                  subresources=(_status("CustomResourceDefinition"),), has_generation=True),
+    ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", True),
     ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget",
                  "PodDisruptionBudget", True, short_names=("pdb",),
                  subresources=(_status("PodDisruptionBudget"),), has_generation=True),
 )
 
 # Group order as `GET /apis` lists them on v1.35 (core legacy group is `/api`).
-BUILTIN_GROUP_ORDER = ("apps", "events.k8s.io", "policy", "apiextensions.k8s.io", "discovery.k8s.io")
+BUILTIN_GROUP_ORDER = ("apps", "events.k8s.io", "policy", "apiextensions.k8s.io", "coordination.k8s.io",
+                       "discovery.k8s.io")
 
 
 def from_crd(crd: dict[str, Any]) -> list[ResourceType]:

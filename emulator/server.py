@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from . import apirequest, discovery, errors, patch as patching, tables
+from . import apirequest, discovery, errors, openapi, patch as patching, tables
 from .apirequest import Target
 from .logs import LogBook
 from .resources import ResourceType
@@ -77,6 +77,8 @@ class Handlers:
             return _json(discovery.version(self.backend.build_date))
         if parts == ["api"]:
             return _json(discovery.api_versions(self.backend.server_address))
+        if parts[:2] == ["openapi", "v3"]:
+            return self._openapi(parts[2:])
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
         elif parts[:1] == ["apis"] and len(parts) >= 3:
@@ -94,6 +96,16 @@ class Handlers:
         if resource is None or (target.namespace is not None and not resource.namespaced):
             raise errors.unknown_resource()
         return await self._resource(request, resource, target)
+
+    def _openapi(self, rest: list[str]) -> web.Response:
+        types = self.store.resource_types()
+        if not rest:
+            return _json(openapi.root(types))
+        if rest[0] == "api" and len(rest) == 2:
+            return self._found(openapi.document(types, "", rest[1]))
+        if rest[0] == "apis" and len(rest) == 3:
+            return self._found(openapi.document(types, rest[1], rest[2]))
+        raise errors.unknown_resource()
 
     @staticmethod
     def _found(body: dict | None) -> web.Response:

@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from . import defaults, errors, managedfields, patch as patching, validation
-from .resources import BUILTIN, ResourceType, from_crd
+from .ids import NAME_CHARS
+from .resources import BUILTIN, ResourceType, from_crd, storage_version
 
 CRD_KEY = "customresourcedefinitions.apiextensions.k8s.io"
-_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"   # apiserver/pkg/storage/names: utilrand.String
 
 
 def timestamp(at: float | None = None) -> str:
@@ -89,7 +89,7 @@ class Store:
         self._custom = {}
         for crd in self._objects.get(CRD_KEY, {}).values():
             for resource in from_crd(crd):
-                if resource.key not in self._custom or resource.version == _storage(crd):
+                if resource.key not in self._custom or resource.version == storage_version(crd):
                     self._custom[resource.key] = resource
 
     # --- reads -----------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ class Store:
         else:
             meta.pop("namespace", None)
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + "".join(self.rng.choice(_NAME_CHARS) for _ in range(5))
+            meta["name"] = meta["generateName"] + "".join(self.rng.choice(NAME_CHARS) for _ in range(5))
         obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
         for field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
             meta.pop(field, None)
@@ -385,7 +385,7 @@ class Store:
         """A deleted CRD takes its objects with it (apiextensions customresourcecleanup finalizer)."""
         key = f"{crd['spec']['names']['plural']}.{crd['spec']['group']}"
         doomed = self._objects.pop(key, {})
-        types = [t for t in from_crd(crd)]
+        types = from_crd(crd)
         for obj in doomed.values():
             self._rv += 1
             obj["metadata"]["resourceVersion"] = str(self._rv)
@@ -399,10 +399,6 @@ class Store:
         self._history.append(event)
         for callback in list(self._subscribers):
             callback(event)
-
-
-def _storage(crd: dict) -> str | None:
-    return next((v["name"] for v in crd.get("spec", {}).get("versions", []) if v.get("storage")), None)
 
 
 def _spec_of(resource: ResourceType, obj: dict) -> dict:

@@ -3,62 +3,26 @@
 At least two enabled rack pools with valid, non-overlapping CIDRs and selectors that parse; the
 default pool gone (or selecting no node); every app pod's IP inside the pool of its node's rack.
 """
-import ipaddress
-import itertools
-
 import pytest
 
-from fixtures.lab_view import (app_pods, enabled, node_labels, pod_ip, pool_row, pool_selector,
-                               pools_selecting, rack_pools, ip_in_pool)
+from fixtures.ip_pools import check_pool, check_pool_set, ip_in_pool, is_enabled, pools_selecting
+from fixtures.lab_view import app_pods, catch_all_pools, node_labels, pod_ip, pool_row, rack_pools
 from fixtures.readiness import pod_row
 from fixtures.waiting import NotYet, wait_until
 
 pytestmark = pytest.mark.requirement("R5")
 
-MODES = ("Never", "Always", "CrossSubnet")
-
-
-def pool_problems(pool: dict) -> list[str]:
-    name, spec = pool["metadata"]["name"], pool.get("spec") or {}
-    problems = []
-    try:
-        network = ipaddress.ip_network(spec.get("cidr", ""), strict=False)
-        if str(network) != spec["cidr"]:
-            problems.append(f"{name}: cidr {spec['cidr']} has host bits set; write {network}")
-    except ValueError:
-        problems.append(f"{name}: cidr {spec.get('cidr')!r} is not a valid network")
-    if pool_selector(pool) is None:
-        problems.append(f"{name}: nodeSelector {spec.get('nodeSelector')!r} does not parse")
-    for field in ("ipipMode", "vxlanMode"):
-        value = spec.get(field)
-        if value is not None and value not in MODES:
-            problems.append(f"{name}: {field} {value!r} is not one of {', '.join(MODES)} "
-                            f"(exact case: Calico reads it as Never)")
-    return problems
-
 
 def test_there_are_two_valid_rack_pools(pools, lab, evidence):
     evidence.table("IP pools", [pool_row(p) for p in pools])
     racks = rack_pools(pools)
-    problems = [problem for pool in pools if enabled(pool) for problem in pool_problems(pool)]
-    for a, b in itertools.combinations([p for p in pools if enabled(p)], 2):
-        try:
-            if ipaddress.ip_network(a["spec"]["cidr"], strict=False).overlaps(
-                    ipaddress.ip_network(b["spec"]["cidr"], strict=False)):
-                problems.append(f"{a['metadata']['name']} ({a['spec']['cidr']}) overlaps "
-                                f"{b['metadata']['name']} ({b['spec']['cidr']})")
-        except (KeyError, ValueError):
-            pass  # reported above as an invalid cidr
-    if len(racks) < 2:
-        problems.insert(0, f"{len(racks)} enabled rack pool(s) (pools selecting nodes by label); the lab needs "
-                           f"one per rack, at least 2")
+    findings = [f for pool in pools if is_enabled(pool) for f in check_pool(pool)] + check_pool_set(racks)
+    problems = [f"{f.object}: {f.message}" if f.object else f.message for f in findings if f.is_error]
     assert not problems, lab.explain("; ".join(problems))
 
 
-def test_the_default_pool_is_gone(pools, lab, kube):
-    labels = node_labels(kube)
-    catch_all = [p for p in pools if enabled(p) and (sel := pool_selector(p)) and sel.selects_everything()
-                 and any(sel.matches(lbl) for lbl in labels.values())]
+def test_the_default_pool_is_gone(pools, lab):
+    catch_all = catch_all_pools(pools)
     assert not catch_all, lab.explain("; ".join(
         f"{p['metadata']['name']} ({p['spec'].get('cidr')}, nodeSelector {p['spec'].get('nodeSelector', 'all()')}) "
         f"is still enabled and selects every node, so pods may keep getting addresses from it: delete it "

@@ -10,14 +10,13 @@ from __future__ import annotations
 import pytest
 
 from fixtures.manifest_gate import CheckResult, run_gate
-from fixtures.schemas import DEFAULT_VERSION
 
 pytestmark = [pytest.mark.requirement("R11"), pytest.mark.order(0)]
 
 
 @pytest.fixture(scope="module")
 def gate(lab_manifests, settings) -> dict[str, CheckResult]:
-    return run_gate(lab_manifests, settings.kubernetes_version or DEFAULT_VERSION)
+    return run_gate(lab_manifests, settings.kubernetes_version)   # None: the default, Kubernetes 1.35
 
 
 def judge(result: CheckResult, evidence) -> None:

@@ -125,8 +125,8 @@ class Network:
         return address
 
     @staticmethod
-    def pod_annotations(ip: str) -> dict[str, str]:
-        return {"cni.projectcalico.org/containerID": "", "cni.projectcalico.org/podIP": f"{ip}/32",
+    def pod_annotations(ip: str, container_id: str) -> dict[str, str]:
+        return {"cni.projectcalico.org/containerID": container_id, "cni.projectcalico.org/podIP": f"{ip}/32",
                 "cni.projectcalico.org/podIPs": f"{ip}/32"}
 
 
@@ -146,7 +146,7 @@ class HostLocal:
         return address
 
     @staticmethod
-    def pod_annotations(ip: str) -> dict[str, str]:
+    def pod_annotations(ip: str, container_id: str) -> dict[str, str]:
         return {}
 
 

@@ -89,9 +89,19 @@ def node_object(node: NodeSpec, ids: Ids, network: Annotates, booted: float, rea
                          "systemUUID": ids.uuid()}}}
 
 
+def _lease(node: dict[str, Any]) -> dict[str, Any]:
+    """The kubelet's heartbeat Lease in kube-node-lease (pkg/kubelet/nodelease), as `describe node` reads it."""
+    now = time.time()
+    return {"metadata": {"name": node["metadata"]["name"], "namespace": "kube-node-lease", "ownerReferences": [
+        {"apiVersion": "v1", "kind": "Node", "name": node["metadata"]["name"], "uid": node["metadata"]["uid"]}]},
+        "spec": {"holderIdentity": node["metadata"]["name"], "leaseDurationSeconds": 40,
+                 "renewTime": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}Z"}}
+
+
 def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids, network: Annotates,
            booted: float) -> None:
     for node in specs:
         ready = not ("node-not-ready" in faults and node.index == 1)
-        store.create("nodes", node_object(node, ids, network, booted, ready), manager="kubelet",
-                     at=booted + 35 * node.index)
+        created = store.create("nodes", node_object(node, ids, network, booted, ready), manager="kubelet",
+                               at=booted + 35 * node.index)
+        store.create("leases.coordination.k8s.io", _lease(created), manager="kubelet", at=booted + 35 * node.index)

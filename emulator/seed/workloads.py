@@ -27,7 +27,7 @@ STORAGE_PROVISIONER_IMAGE = "gcr.io/k8s-minikube/storage-provisioner:v5"
 
 class Addresses(Protocol):
     def allocate(self, node: str, namespace: str, pod: str, container_id: str, at: float) -> str: ...
-    def pod_annotations(self, ip: str) -> dict[str, str]: ...
+    def pod_annotations(self, ip: str, container_id: str) -> dict[str, str]: ...
 
 
 def _env(name: str, value: str | None = None, field: str | None = None, config_key: str | None = None) -> dict:
@@ -268,8 +268,9 @@ class _Builder:
         if spec.get("hostNetwork"):
             ip, pod_annotations = host_ip, {}
         else:
-            ip = self.addresses.allocate(node, "kube-system", name, self.ids.hex(64), at + 1)
-            pod_annotations = self.addresses.pod_annotations(ip)
+            sandbox = self.ids.hex(64)
+            ip = self.addresses.allocate(node, "kube-system", name, sandbox, at + 1)
+            pod_annotations = self.addresses.pod_annotations(ip, sandbox)
         if annotations or pod_annotations:
             created["metadata"]["annotations"] = {**(annotations or {}), **pod_annotations}
         created["status"] = podstatus.running(self.ids, created, host_ip, ip, at, ready)

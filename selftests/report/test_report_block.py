@@ -1,0 +1,79 @@
+"""The block at the top of the report, the metadata, and the API server's CA fingerprint."""
+import datetime
+import hashlib
+import ssl
+import types
+
+import certifi
+import pytest
+
+from fixtures import redaction, report
+from fixtures.identity import ClusterIdentity, ca_fingerprint
+from fixtures.options import Settings
+from fixtures.redaction import Secrets
+from fixtures.requirements import TITLES, Ledger, Outcome
+
+
+def settings(**changes) -> Settings:
+    base = dict(provider="emulator", manifests="manifests", may_change=True, keep_cluster=False, kubeconfig=None,
+                context=None, profile="lab4", kubernetes_version=None, driver=None, calico_version="v3.31.3",
+                emulator_faults=(), student="Ivan Petrov", group="K3321", timeout_factor=1.0, bounds={})
+    return Settings(**(base | changes))
+
+
+def test_title_names_the_student_and_group():
+    assert report.title(settings()) == "ITMO lab 4 conformance report: Ivan Petrov, K3321"
+    assert report.title(settings(student=None, group=None)) == "ITMO lab 4 conformance report"
+
+
+def test_run_metadata_says_who_when_and_where():
+    now = datetime.datetime(2026, 3, 1, 10, 30, tzinfo=datetime.timezone.utc)
+    assert report.run_metadata(settings(), now) == {
+        "Student": "Ivan Petrov", "Group": "K3321", "Date": "2026-03-01T10:30:00+00:00", "Provider": "emulator"}
+    assert report.run_metadata(settings(student=None), now)["Student"] == "(not given: --student)"
+
+
+def test_the_summary_has_a_row_per_requirement_with_verdict_and_reason():
+    ledger = Ledger()
+    ledger.outcomes = {"R1": [Outcome("passed")], "R2": [Outcome("failed", "calico-node on lab4-m02 is not Ready")],
+                       "R4": [Outcome("skipped", "not checked because R2 failed")]}
+    identity = ClusterIdentity("minikube profile lab4", "5a409377-4a51-4152-9cb9-226ae05fbc8c",
+                               (("lab4", "uuid-1"), ("lab4-m02", "uuid-2")), "AB:CD", {"Calico": "v3.31.3"})
+    block = report.summary_html(ledger, report.run_metadata(settings()), identity.rows())
+    for req in TITLES:
+        assert f"<td>{req}</td>" in block
+    assert '<tr class="lab4-failed"><td>R2</td>' in block and "calico-node on lab4-m02 is not Ready" in block
+    assert '<tr class="lab4-n-a"><td>R3</td>' in block and '<tr class="lab4-not-run"><td>R5</td>' in block
+    assert "1 passed, 1 failed, 1 skipped (of 13)" in block
+    for text in ("Ivan Petrov", "K3321", "5a409377-4a51-4152-9cb9-226ae05fbc8c", "lab4-m02 (uuid-2)", "AB:CD"):
+        assert f"<td>{text}</td>" in block
+    assert block.startswith("<style>")
+
+
+def test_the_summary_escapes_and_redacts(monkeypatch):
+    known = Secrets()
+    known.add("hunter2-secret")
+    monkeypatch.setattr(redaction, "KNOWN", known)
+    ledger = Ledger()
+    ledger.outcomes = {"R6": [Outcome("failed", "<b>hunter2-secret</b>")]}
+    block = report.summary_html(ledger, {"Student": "<script>"}, {})
+    assert "hunter2-secret" not in block and "<b>" not in block and "<script>" not in block
+
+
+def test_the_ca_fingerprint_is_openssls_sha256():
+    pem = certifi.contents().split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+    with open(certifi.where()) as bundle:
+        assert pem.split("-----BEGIN")[1] in bundle.read()
+    path = certifi.where()
+    configuration = types.SimpleNamespace(host="https://192.168.49.2:8443", ssl_ca_cert=path, verify_ssl=True)
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem[pem.index("-----BEGIN"):])).hexdigest().upper()
+    assert ca_fingerprint(configuration).replace(":", "") == digest
+    assert len(ca_fingerprint(configuration).split(":")) == 32
+
+
+@pytest.mark.parametrize("host, ca, verify, expected", [
+    ("http://127.0.0.1:8080", None, True, "no CA (plain http)"),
+    ("https://10.0.0.1:6443", None, False, "no CA in the kubeconfig (the system's trust store); TLS verification is off"),
+])
+def test_the_ca_fingerprint_without_a_ca(host, ca, verify, expected):
+    assert ca_fingerprint(types.SimpleNamespace(host=host, ssl_ca_cert=ca, verify_ssl=verify)) == expected

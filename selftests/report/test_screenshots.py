@@ -1,0 +1,108 @@
+"""R13's browser step on its own: a local HTTP server stands in for the pod's port 3000, reached
+through LocalForward as a port-forward would, and a real Chromium renders the app's page."""
+import contextlib
+import socket
+import http.server
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from emulator.react_app import BuiltApp
+from fixtures.kube import Forward
+from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser, page_values
+
+APP = BuiltApp(username="Ivan Petrov", company="ITMO University", hostname="react-app-7c9f8d6b5-x2x4k",
+               ip="192.168.0.66", built_at=0.0)
+
+
+class AppHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        if self.path == APP.bundle_path:
+            body, kind = APP.bundle_js(), "application/javascript; charset=UTF-8"
+        else:
+            body, kind = APP.index_html(), "text/html; charset=UTF-8"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeKube:
+    """kube.port_forward as Kube has it, reaching a local server instead of a pod."""
+    request_timeout = 5.0
+
+    def __init__(self, address):
+        self.address = address
+        self.forwards = 0
+
+    @contextlib.contextmanager
+    def port_forward(self, namespace, pod, port):
+        self.forwards += 1
+        sock = socket.create_connection(self.address, timeout=5)
+        try:
+            yield Forward(sock, lambda: None)
+        finally:
+            sock.close()
+
+
+@pytest.fixture
+def app_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), AppHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def forward_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("lab4-forward-")]
+
+
+def test_the_local_forward_relays_http_and_leaves_nothing_running(app_server):
+    kube = FakeKube(app_server)
+    with LocalForward(kube, "default", "pod-a", 3000) as forward:
+        for _ in range(2):  # two connections, two port-forwards
+            with urllib.request.urlopen(forward.url, timeout=5) as response:
+                assert b"<title>React App</title>" in response.read()
+        url = forward.url
+    assert kube.forwards == 2 and forward.connections == 2 and forward.errors == []
+    assert forward_threads() == []
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=2)
+
+
+def test_page_values_are_read_from_rendered_lines():
+    text = ("Hi there!\nContainer was started by user: Ivan Petrov\nContainer was started by company: ITMO\n"
+            "Container name is: pod-a\nContainer was started with IP: 192.168.0.66\n")
+    assert page_values(text) == {"user": "Ivan Petrov", "company": "ITMO", "name": "pod-a", "ip": "192.168.0.66"}
+    assert page_values("Hi there!")["ip"] == ""
+
+
+def test_a_missing_browser_path_says_how_to_get_one(tmp_path):
+    with pytest.raises(NoBrowser, match="apt-get install chromium.*playwright install chromium"):
+        find_browser(str(tmp_path / "no-chromium"))
+
+
+def test_chromium_renders_the_page_through_the_forward(app_server):
+    try:
+        executable = find_browser(None)
+    except NoBrowser as exc:
+        pytest.skip(str(exc))
+    started = time.monotonic()
+    with Browser(executable, timeout=30) as browser, LocalForward(FakeKube(app_server), "default", "pod-a", 3000) as fwd:
+        shot = browser.shoot(fwd.url)
+    assert shot.values == {"user": "Ivan Petrov", "company": "ITMO University",
+                           "name": "react-app-7c9f8d6b5-x2x4k", "ip": "192.168.0.66"}
+    assert shot.png.startswith(b"\x89PNG\r\n\x1a\n") and len(shot.png) > 1000
+    assert 0 < browser.seconds <= time.monotonic() - started
+    assert forward_threads() == []
