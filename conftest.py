@@ -13,6 +13,7 @@ from fixtures import redaction, report
 from fixtures.errors import SetupError
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
+from fixtures.leaks import leftovers
 from fixtures.manifests import load_manifests
 from fixtures.options import Settings, add_ini, add_options
 from fixtures.providers import provider_module
@@ -71,6 +72,12 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     rep.lab4_blocked_by = item.stash.get(report.BLOCKED_BY, None)
     item.config.stash[LEDGER].record(item, rep)
     return rep
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    left = leftovers()
+    if left:  # a leak is a bug of the suite: say it, loudly, where the student and CI see it
+        session.config.get_terminal_writer().line(f"lab4: left running after the run: {'; '.join(left)}", red=True)
 
 
 # -- session fixtures ---------------------------------------------------------------------------

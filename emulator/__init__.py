@@ -31,13 +31,17 @@ from aiohttp import web
 
 from . import faults as fault_catalogue, middleware, seed
 from .cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
+from .container_logs import ContainerLogs
+from .controllers import ControllerManager
 from .faults import Flakiness, UnknownFault
 from .ids import Ids
 from .journal import Journal
 from .lifecycle import Lifecycle
 from .logs import LogBook
+from .pod_runtime import PodRuntime
 from .server import Handlers, PodStreams
 from .store import Store
+from .store_view import StoreView
 
 __all__ = ["EmulatedCluster", "Timeline", "UnknownFault", "PodStreams"]
 
@@ -60,6 +64,7 @@ class EmulatedCluster:
         self.milestones_record = Milestones()
         self.requests = Journal()
         self.logs = LogBook()
+        self.container_logs = ContainerLogs(self.logs)
         self.pod_streams: PodStreams | None = None
         # kubectl sends no credentials over plain http (clientcmd: auth only when the transport is TLS),
         # so the token is written for fidelity of the kubeconfig and never checked.
@@ -74,6 +79,7 @@ class EmulatedCluster:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._lifecycle: Lifecycle | None = None
+        self._controllers: ControllerManager | None = None
         self.closing: asyncio.Event | None = None
 
     # --- public -----------------------------------------------------------------------------------
@@ -163,6 +169,7 @@ class EmulatedCluster:
         system = seed.build(self.store, self.faults, self.timeline, ids, time.time())
         self._lifecycle = Lifecycle(self.store, self.timeline, self.faults, system, self.milestones_record, ids)
         self._lifecycle.start(asyncio.get_running_loop())
+        self._start_pods(ids)
         app = web.Application(middlewares=[
             middleware.journal(self.requests), middleware.status_errors,
             middleware.faults(self.faults, self._flakiness)], client_max_size=16 * 1024 * 1024)
@@ -175,8 +182,20 @@ class EmulatedCluster:
         self._port = listener.getsockname()[1]
         await web.SockSite(self._runner, listener).start()
 
+    def _start_pods(self, ids: Ids) -> None:
+        """The pod runtime behind exec, port-forward and logs, and the controllers that run pods."""
+        build = self.timeline.seconds(self.timeline.app_build)
+        runtime = PodRuntime(StoreView(self.store, self.faults), build_seconds=build, time_scale=self.timeline.scale)
+        self.pod_streams = runtime
+        self.container_logs = ContainerLogs(self.logs, runtime.logs, build)
+        self._controllers = ControllerManager(self.store, self.logs, runtime.logs, self.timeline, self.faults,
+                                              self.milestones_record, ids, self._rng)
+        self._controllers.start(asyncio.get_running_loop())
+
     async def _shutdown(self) -> None:
         self.closing.set()
+        if self._controllers:
+            self._controllers.stop()
         if self._lifecycle:
             self._lifecycle.stop()
         if self._runner:

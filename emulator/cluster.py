@@ -45,17 +45,45 @@ def node_specs(faults: frozenset[str]) -> list[NodeSpec]:
 
 @dataclass
 class Timeline:
-    """Every delay of the emulated cluster, in seconds before `scale` is applied."""
+    """Every delay of the emulated cluster, in seconds before `scale` is applied.
+
+    The defaults are a quick cluster (a 2-replica rollout of the lab app is Ready in about 1 s
+    and listens about 1 s later); `Timeline.realistic()` is a laptop running minikube with the
+    docker driver (image pulls and the in-pod React build take tens of seconds).
+    """
     scale: float = 1.0
     calico_node_ready: float = 1.5          # calico-node passes -felix-ready -bird-ready
     workloads_ready: float = 2.0            # calico-kube-controllers and CoreDNS Ready
     calico_restart_period: float = 3.0      # calico-node-not-ready: liveness restarts
-    pod_termination: float = 0.3            # kubelet kills a deleted pod's containers
+    pod_termination: float = 0.3            # kubelet kills a deleted pod's containers (capped by its grace)
     namespace_finalize: float = 0.2         # namespace controller empties a terminating namespace
     booted_ago: float = 95.0                # how long ago `minikube start` created the objects
+    scheduling: float = 0.02                # kube-scheduler picks a node and binds
+    schedule_retry: float = 1.0             # an unschedulable pod is tried again (podInitialBackoff)
+    sandbox: float = 0.1                    # the pod sandbox and CNI ADD (Calico IPAM)
+    sandbox_retry: float = 1.0              # a failed CNI ADD is retried by the kubelet
+    image_pull: float = 0.4                 # pulling an image that is not on the node yet
+    container_start: float = 0.1            # docker create + start of one container
+    probe_period: float = 0.2               # between two readiness probes
+    app_build: float = 1.0                  # the lab app's production build inside the pod
+    crash_after: float = 0.3                # app-crashloop: the app's container runs, then exits 1
+    crash_backoff: float = 0.5              # CrashLoopBackOff, doubled per restart, at most 30x
+    oom_after: float = 0.4                  # a memory limit under the build's need: OOM-killed (< app_build)
+    pool_restore: float = 0.1               # pool-delete-ignored: the default pool comes back
 
     def seconds(self, delay: float) -> float:
         return delay * self.scale
+
+    @classmethod
+    def realistic(cls, scale: float = 1.0) -> "Timeline":
+        """A laptop: calico-node Ready after ~45 s, the lab image (node:14 + sources) pulled in
+        ~35 s, its React build ~95 s, the kubelet's real CrashLoopBackOff (10 s doubling to 5 min)
+        and probe period (10 s), the default 30 s grace for a process that ignores SIGTERM."""
+        return cls(scale=scale, calico_node_ready=45.0, workloads_ready=60.0, calico_restart_period=40.0,
+                   pod_termination=30.0, namespace_finalize=5.0, scheduling=0.01, schedule_retry=10.0,
+                   sandbox=1.0, sandbox_retry=10.0, image_pull=35.0, container_start=0.7,
+                   probe_period=10.0, app_build=95.0, crash_after=20.0, crash_backoff=10.0,
+                   oom_after=25.0, pool_restore=5.0)
 
 
 @dataclass

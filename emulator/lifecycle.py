@@ -1,14 +1,14 @@
 """What happens on its own in the emulated cluster after start-up, on the server's event loop.
 
-- System pods get Ready along the Timeline: calico-node once Felix and BIRD are up, then
-  calico-kube-controllers and CoreDNS (which wait for pod networking); their DaemonSet,
-  ReplicaSet, Deployment statuses and the kube-dns Endpoints follow (`workloadstatus`).
+- Seeded system pods get Ready along the Timeline: calico-node once Felix and BIRD are up, then
+  calico-kube-controllers and CoreDNS (which wait for pod networking); the workload controllers
+  (`emulator.controllers`) carry that into DaemonSet, ReplicaSet, Deployment status and the
+  kube-dns endpoints.
 - calico-node-not-ready fault: calico-node on the second node fails its probes for ever; the
   kubelet restarts it every `calico_restart_period` and records Unhealthy/Killing events
   (`pkg/kubelet/prober`, `pkg/kubelet/kuberuntime`).
-- Graceful deletion ends: a deleted pod on a node disappears after `pod_termination` (the
-  kubelet's final delete with grace 0); a terminating namespace is emptied and removed (namespace
-  controller, `pkg/controller/namespace/deletion`).
+- A terminating namespace is emptied and removed (namespace controller,
+  `pkg/controller/namespace/deletion`); pods themselves are ended by `emulator.kubelet`.
 - Garbage collection: objects whose owner was deleted are deleted too (background propagation,
   `pkg/controller/garbagecollector`).
 """
@@ -18,7 +18,6 @@ import asyncio
 import time
 from typing import Any
 
-from . import workloadstatus
 from .cluster import Milestones, Timeline
 from .errors import ApiError
 from .ids import Ids
@@ -40,7 +39,6 @@ class Lifecycle:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self.refresh_workloads()
         self._unsubscribe = self.store.subscribe(self._on_event)
         self._later(self.timeline.calico_node_ready, self._calico_nodes_ready)
         self._later(self.timeline.workloads_ready, self._workloads_ready)
@@ -76,63 +74,13 @@ class Lifecycle:
         for name in self.system.calico_node.values():
             if name not in blocked:
                 self._set_ready(name)
-        self.refresh_workloads()
         if self.system.calico_node and not blocked:
             self.milestones.mark("calico-node-ready")
 
     def _workloads_ready(self) -> None:
         for name in self.system.late_ready:
             self._set_ready(name)
-        self.refresh_workloads()
-        self._publish_kube_dns()
         self.milestones.mark("kube-system-ready")
-
-    def refresh_workloads(self) -> None:
-        pods, _ = self.store.list("pods", "kube-system")
-        nodes = len(self._nodes())
-        at = timestamp()
-        for ds in self.store.list("daemonsets.apps", "kube-system")[0]:
-            self._write_status("daemonsets.apps", ds, workloadstatus.daemonset_status(ds, pods, nodes))
-        for rs in self.store.list("replicasets.apps", "kube-system")[0]:
-            self._write_status("replicasets.apps", rs, workloadstatus.replicaset_status(rs, pods))
-        replicasets, _ = self.store.list("replicasets.apps", "kube-system")
-        for deployment in self.store.list("deployments.apps", "kube-system")[0]:
-            self._write_status("deployments.apps", deployment,
-                               workloadstatus.deployment_status(deployment, replicasets, at))
-
-    def _write_status(self, resource: str, obj: dict[str, Any], status: dict[str, Any]) -> None:
-        if obj.get("status") != status:
-            obj["status"] = status
-            self.store.update(resource, obj, manager="kube-controller-manager", subresource="status")
-
-    def _publish_kube_dns(self) -> None:
-        try:
-            pod = self.store.get("pods", "kube-system", self.system.coredns)
-        except ApiError:
-            return
-        address = {"ip": pod["status"]["podIP"], "nodeName": pod["spec"]["nodeName"], "targetRef": {
-            "kind": "Pod", "namespace": "kube-system", "name": pod["metadata"]["name"],
-            "uid": pod["metadata"]["uid"]}}
-        ports = [{"name": "dns-tcp", "port": 53, "protocol": "TCP"}, {"name": "dns", "port": 53, "protocol": "UDP"},
-                 {"name": "metrics", "port": 9153, "protocol": "TCP"}]
-        labels = {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"}
-        self.store.create("endpoints", {"metadata": {"name": "kube-dns", "namespace": "kube-system",
-                                                     "labels": labels},
-                                        "subsets": [{"addresses": [address], "ports": ports}]},
-                          manager="kube-controller-manager")
-        service = self.store.get("services", "kube-system", "kube-dns")
-        self.store.create("endpointslices.discovery.k8s.io", {
-            "metadata": {"name": f"kube-dns-{self.ids.suffix()}", "namespace": "kube-system",
-                         "labels": {**labels, "kubernetes.io/service-name": "kube-dns",
-                                    "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"},
-                         "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": "kube-dns",
-                                              "uid": service["metadata"]["uid"], "controller": True,
-                                              "blockOwnerDeletion": True}]},
-            "addressType": "IPv4",
-            "endpoints": [{"addresses": [address["ip"]], "conditions": {"ready": True, "serving": True,
-                                                                         "terminating": False},
-                           "nodeName": address["nodeName"], "targetRef": address["targetRef"]}],
-            "ports": ports}, manager="kube-controller-manager")
 
     # --- calico-node-not-ready --------------------------------------------------------------------
     def _restart_faulty_calico_node(self) -> None:
@@ -154,11 +102,7 @@ class Lifecycle:
         self._event(pod, "Unhealthy", "Warning", "Readiness probe failed: " + _PROBE_FAILURE.format(peer=peer))
         self._event(pod, "Unhealthy", "Warning", "Liveness probe failed: " + _PROBE_FAILURE.format(peer=peer))
         self._event(pod, "Killing", "Normal", "Container calico-node failed liveness probe, will be restarted")
-        self._refresh_later()
         self._later(self.timeline.calico_restart_period, self._restart_faulty_calico_node)
-
-    def _refresh_later(self) -> None:
-        self._loop.call_soon(self.refresh_workloads)
 
     def _event(self, pod: dict[str, Any], reason: str, kind: str, message: str) -> None:
         """One Event per (pod, reason, message), its count bumped on repeats (client-go EventCorrelator)."""
@@ -191,12 +135,9 @@ class Lifecycle:
         meta = event.object["metadata"]
         if event.type == "DELETED":
             self._loop.call_soon(self._collect_dependents, meta["uid"])
-        elif meta.get("deletionTimestamp") and not (event.old or {}).get("metadata", {}).get("deletionTimestamp"):
-            if event.resource.key == "pods":
-                self._later(self.timeline.pod_termination, self.store.finalize_delete, "pods",
-                            meta["namespace"], meta["name"])
-            elif event.resource.key == "namespaces":
-                self._later(self.timeline.namespace_finalize, self._finalize_namespace, meta["name"])
+        elif meta.get("deletionTimestamp") and not (event.old or {}).get("metadata", {}).get("deletionTimestamp") \
+                and event.resource.key == "namespaces":
+            self._later(self.timeline.namespace_finalize, self._finalize_namespace, meta["name"])
 
     def _collect_dependents(self, uid: str) -> None:
         for resource, namespace, name in self.store.dependents(uid):

@@ -34,14 +34,22 @@ class LogBook:
         for key in [k for k in self._streams if k[:2] == (namespace, pod)]:
             del self._streams[key]
 
+    def entries(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[tuple[float, str]]:
+        stream = self._streams.get((namespace, pod, container), _Stream())
+        return list(stream.previous if previous else stream.lines)
+
     def read(self, namespace: str, pod: str, container: str, *, previous: bool = False,
              tail_lines: int | None = None, timestamps: bool = False, limit_bytes: int | None = None) -> str:
-        stream = self._streams.get((namespace, pod, container), _Stream())
-        lines = stream.previous if previous else stream.lines
-        if tail_lines is not None:
-            lines = lines[-tail_lines:] if tail_lines > 0 else []
-        text = "".join((_stamp(at) + " " if timestamps else "") + line + "\n" for at, line in lines)
-        return text[:limit_bytes] if limit_bytes is not None else text
+        return render(self.entries(namespace, pod, container, previous), tail_lines=tail_lines,
+                      timestamps=timestamps, limit_bytes=limit_bytes)
+
+
+def render(lines: list[tuple[float, str]], *, tail_lines: int | None = None, timestamps: bool = False,
+           limit_bytes: int | None = None) -> str:
+    if tail_lines is not None:
+        lines = lines[-tail_lines:] if tail_lines > 0 else []
+    text = "".join((_stamp(at) + " " if timestamps else "") + line + "\n" for at, line in lines)
+    return text[:limit_bytes] if limit_bytes is not None else text
 
 
 def _stamp(at: float) -> str:

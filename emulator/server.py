@@ -20,7 +20,7 @@ from aiohttp import web
 
 from . import apirequest, discovery, errors, openapi, patch as patching, tables
 from .apirequest import Target
-from .logs import LogBook
+from .container_logs import ContainerLogs
 from .resources import ResourceType
 from .selectors import matcher
 from .store import Store
@@ -37,7 +37,7 @@ class PodStreams(Protocol):
 
 class Backend(Protocol):
     store: Store
-    logs: LogBook
+    container_logs: ContainerLogs
     pod_streams: PodStreams | None
     closing: asyncio.Event
     build_date: str
@@ -274,10 +274,22 @@ class Handlers:
             return self._log(request, target)
         elif sub.name in ("exec", "portforward") and method in ("GET", "POST"):
             return await self._stream(request, target, sub.name)
+        elif sub.name == "binding" and method == "POST":
+            return await self._bind(request, target)
         elif sub.name == "eviction" and method == "POST":
             self.store.delete(resource, target.namespace, target.name)
             return _json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
         raise errors.method_not_supported(resource.group, f"{resource.plural}/{sub.name}", _action(method))
+
+    async def _bind(self, request: web.Request, target: Target) -> web.Response:
+        """pods/binding: a Binding whose target names the node (what kube-scheduler posts)."""
+        body = await apirequest.object_body(request)
+        node = (body.get("target") or {}).get("name")
+        if not node:
+            raise errors.invalid("", "Binding", target.name, [errors.Cause(
+                "target.name", "FieldValueRequired", "Required value")])
+        self.store.bind(target.namespace, target.name, node)
+        return _json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
 
     async def _scale(self, request: web.Request, resource: ResourceType, target: Target) -> web.Response:
         obj = self.store.get(resource, target.namespace, target.name)
@@ -314,8 +326,11 @@ class Handlers:
         if not statuses.get(container) or ("waiting" in state and not statuses[container].get("lastState")):
             reason = state.get("waiting", {}).get("reason", "ContainerCreating")
             raise errors.bad_request(f'container "{container}" in pod "{target.name}" is waiting to start: {reason}')
-        text = self.backend.logs.read(
-            target.namespace or "", target.name, container, previous=apirequest.flag(request, "previous"),
+        previous = apirequest.flag(request, "previous")
+        if previous and "terminated" not in (statuses[container].get("lastState") or {}):
+            raise errors.bad_request(f'previous terminated container "{container}" in pod "{target.name}" not found')
+        text = self.backend.container_logs.read(
+            pod, container, previous=previous,
             tail_lines=apirequest.integer(request, "tailLines"), timestamps=apirequest.flag(request, "timestamps"),
             limit_bytes=apirequest.integer(request, "limitBytes"))
         return web.Response(text=text, content_type="text/plain")

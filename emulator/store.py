@@ -113,6 +113,13 @@ class Store:
                  if (namespace is None or ns == namespace) and (match is None or match(o))]
         return items, self._rv
 
+    def view(self, resource: str | ResourceType, namespace: str | None = None) -> list[dict[str, Any]]:
+        """The stored objects themselves, in list order, for readers that never change them (the
+        controllers' scans): no copies. Mutating one corrupts the store; `get` a copy to change it."""
+        resource = self.resource(resource)
+        return [o for (ns, _), o in sorted(self._objects.get(resource.key, {}).items())
+                if namespace is None or ns == namespace]
+
     def history_since(self, resource_version: int) -> Iterable[Event] | None:
         """Events after `resource_version`, or None when that version is compacted away."""
         if self._history and resource_version < self._history[0].resource_version - 1:
@@ -216,6 +223,23 @@ class Store:
     def patch_status(self, resource: str | ResourceType, namespace: str | None, name: str,
                      merge: dict[str, Any], *, manager: str = "emulator") -> dict[str, Any]:
         return self.patch(resource, namespace, name, "merge", merge, manager=manager, subresource="status")[0]
+
+    def bind(self, namespace: str, name: str, node: str) -> dict[str, Any]:
+        """pods/binding (`pkg/registry/core/pod/storage/storage.go` BindingREST.assignPod): set
+        spec.nodeName and PodScheduled=True; 409 when the pod is bound already or being deleted."""
+        resource = self.resource("pods")
+        old = self._get(resource, namespace, name)
+        if old["metadata"].get("deletionTimestamp"):
+            raise errors.conflict("", "pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host")
+        if old["spec"].get("nodeName"):
+            raise errors.conflict("", "pods/binding", name,
+                                  f'pod {name} is already assigned to node "{old["spec"]["nodeName"]}"')
+        new = copy.deepcopy(old)
+        new["spec"]["nodeName"] = node
+        status = new.setdefault("status", {})
+        status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"] + [
+            {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": timestamp()}]
+        return self._commit_update(resource, old, new, bump_generation=False)
 
     def delete(self, resource: str | ResourceType, namespace: str | None, name: str, *,
                grace_seconds: int | None = None, uid: str | None = None,

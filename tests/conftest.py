@@ -4,8 +4,15 @@ from __future__ import annotations
 import pytest
 
 from fixtures import lab_view
+from fixtures.app_page import PageWaits
 from fixtures.port_forward import NoTarget, service_target
 from fixtures.workload import APP_PORT, APP_VARIABLES, LAB_IMAGE, LAB_TAG, lab_container_index, resolve_env, runs_lab_image
+
+
+@pytest.fixture(scope="session")
+def app_pages(kube, settings) -> PageWaits:
+    """The app's pages, waited for once per pod for the whole run (--app-timeout)."""
+    return PageWaits(kube, settings.bound("app"))
 
 
 @pytest.fixture

@@ -2,18 +2,16 @@
 user and company. The app builds itself inside the pod before it listens, so this waits (--app-timeout)."""
 import pytest
 
-from fixtures.app_page import wait_for_page
-
 pytestmark = pytest.mark.requirement("R8")
 
 
-def test_the_page_through_the_service_shows_user_and_company(kube, service, service_forward, expected_values,
-                                                              settings, evidence):
+def test_the_page_through_the_service_shows_user_and_company(service, service_forward, expected_values, app_pages,
+                                                              evidence):
     pod, port = service_forward
     evidence.table("Port-forward (as kubectl port-forward service/...)", [{
         "service": service["metadata"]["name"], "pod": pod["metadata"]["name"],
         "node": pod["spec"].get("nodeName"), "container port": port}])
-    page = wait_for_page(kube, pod, port, timeout=settings.bound("app"))
+    page = app_pages.page(pod, port)
     evidence.table("Page", [{"status": page.status, "title": page.title, "script": page.bundle_path,
                              **{name: ("shown" if page.shows(value) else "missing") for name, value in expected_values.items()}}])
     assert page.status == 200 and page.bundle_path, (

@@ -4,7 +4,7 @@ Service to one pod when the forward starts (that is the answer to the lab's "why
 import pytest
 
 from fixtures import lab_view
-from fixtures.app_page import wait_for_page
+from fixtures.app_page import open_page
 from fixtures.port_forward import service_target
 from fixtures.workload import APP_PORT
 
@@ -13,11 +13,11 @@ pytestmark = pytest.mark.requirement("R9")
 LOADS = 3
 
 
-def test_each_pod_page_shows_its_own_name_and_ip(kube, app_pods, settings, evidence):
+def test_each_pod_page_shows_its_own_name_and_ip(app_pods, app_pages, evidence):
     rows, problems = [], []
     for pod in app_pods:
         name, ip = pod["metadata"]["name"], lab_view.pod_ip(pod)
-        page = wait_for_page(kube, pod, APP_PORT, timeout=settings.bound("app"))
+        page = app_pages.page(pod, APP_PORT)
         others = [p["metadata"]["name"] for p in app_pods if p is not pod and page.shows(p["metadata"]["name"])]
         rows.append({"pod": name, "IP": ip, "script": page.bundle_path, "shows its name": page.shows(name),
                      "shows its IP": page.shows(ip), "shows other pods": ", ".join(others)})
@@ -30,11 +30,12 @@ def test_each_pod_page_shows_its_own_name_and_ip(kube, app_pods, settings, evide
     assert not problems, "; ".join(problems)
 
 
-def test_loads_through_the_service_show_one_pod(kube, service, settings, evidence):
+def test_loads_through_the_service_show_one_pod(kube, service, app_pages, evidence):
     seen = []
     for _ in range(LOADS):  # each load resolves the Service afresh, as a new `kubectl port-forward` does
         pod, port = service_target(kube, service, APP_PORT)
-        page = wait_for_page(kube, pod, port, timeout=settings.bound("app"))
+        app_pages.page(pod, port)  # waits for the app's build the first time only
+        page = open_page(kube, pod, port)
         shown = [p["metadata"]["name"] for p in lab_view.selected_pods(kube, service) if page.shows(p["metadata"]["name"])]
         seen.append(", ".join(shown) or "no pod")
     evidence.text("Loads through the Service's port-forward",

@@ -4,7 +4,6 @@ the report."""
 import pytest
 
 from fixtures import lab_view
-from fixtures.app_page import wait_for_page
 from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser
 from fixtures.workload import APP_PORT
 
@@ -19,9 +18,10 @@ def browser_executable(settings) -> str:
         pytest.skip(f"no browser for the screenshots: {exc}")
 
 
-def test_each_pod_page_renders_in_a_browser(kube, app_pods, expected_values, settings, browser_executable, evidence):
+def test_each_pod_page_renders_in_a_browser(kube, app_pods, app_pages, expected_values, settings, browser_executable,
+                                            evidence):
     for pod in app_pods:  # each pod's in-pod build must be done before the browser looks
-        wait_for_page(kube, pod, APP_PORT, timeout=settings.bound("app"))
+        app_pages.page(pod, APP_PORT)
     rows, problems = [], []
     with Browser(browser_executable, timeout=settings.bound("api")) as browser:
         for pod in app_pods:

@@ -255,8 +255,7 @@ def test_pod_log_reads_the_log_book(api, emulated_cluster):
     assert error.value.status == 400 and "a container name must be specified for pod p" in error.value.body
 
 
-def test_exec_without_a_stream_hook_is_the_kubelet_dial_error(emulated_cluster):
+def test_exec_without_streams_is_a_bad_request(emulated_cluster):
     status, body = raw(emulated_cluster, "POST", "/api/v1/namespaces/kube-system/pods/etcd-lab4/exec?command=sh")
-    assert status == 500
-    assert json.loads(body)["message"] == ("Internal error occurred: error dialing backend: "
-                                           "dial tcp 192.168.49.2:10250: connect: connection refused")
+    assert status == 400
+    assert json.loads(body)["message"] == "you must specify at least 1 of stdin, stdout, stderr"

@@ -9,10 +9,11 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from kubernetes import client
+from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
-from conftest import start_cluster
+from conftest import QUICK, start_cluster
+from emulator import EmulatedCluster, Timeline
 
 
 def _wait_until(predicate, timeout: float = 5.0) -> None:
@@ -57,8 +58,17 @@ def test_each_cluster_has_its_own_identity():
     assert uuids[0] != uuids[1]
 
 
-def test_deleted_pod_on_a_node_terminates_then_disappears(api, emulated_cluster):
-    core = client.CoreV1Api(api)
+def test_deleted_pod_on_a_node_terminates_then_disappears(tmp_path):
+    # containers that take 1 s to stop, so the terminating state is there to be read
+    cluster = EmulatedCluster((), Timeline(scale=QUICK, pod_termination=20.0)).start()
+    try:
+        api = config.new_client_from_config(config_file=str(cluster.write_kubeconfig(tmp_path / "kubeconfig")))
+        _delete_coredns_pod(client.CoreV1Api(api))
+    finally:
+        cluster.stop()
+
+
+def _delete_coredns_pod(core: client.CoreV1Api) -> None:
     name = core.list_namespaced_pod("kube-system", label_selector="k8s-app=kube-dns").items[0].metadata.name
     deleted = core.delete_namespaced_pod(name, "kube-system")
     assert deleted.metadata.deletion_timestamp and deleted.metadata.deletion_grace_period_seconds == 30

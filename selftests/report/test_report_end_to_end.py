@@ -1,6 +1,7 @@
-"""Issue 5's "Done when": the suite on the emulated cluster, with planted registry credentials, writes
-one self-contained report that holds the summary, the topology SVG, a screenshot per app pod, who
-and which cluster; and no planted secret reaches any file the run wrote or its output."""
+"""Issue 5's "Done when": the suite on the emulated cluster, with planted registry credentials (in the
+environment, in a manifest, and leaked on purpose by selftests/report/leaky_plugin.py), writes one
+self-contained report that holds the summary, the topology SVG, a screenshot per app pod, who and
+which cluster; and no planted secret reaches any file the run wrote or its output."""
 from __future__ import annotations
 
 import base64
@@ -60,7 +61,7 @@ def run(tmp_path_factory):
         env.setenv("LAB4_REGISTRY_USER", ENV_USER)
         env.setenv("LAB4_REGISTRY_PASSWORD", ENV_PASSWORD)
         result = run_suite("--cluster=emulator", QUICK, f"--manifests={manifests}", "--student", STUDENT,
-                           "--group", GROUP, workdir=workdir, timeout=540)
+                           "--group", GROUP, "-p", "selftests.report.leaky_plugin", workdir=workdir, timeout=540)
     configmap = yaml.safe_load((manifests / "configmap.yaml").read_text())["data"]
     return result, configmap
 
@@ -156,8 +157,11 @@ def test_the_junit_xml_carries_the_new_requirements(run):
     assert {"R12", "R13"} <= requirements
 
 
-def test_no_planted_secret_reaches_any_written_file_or_the_output(run):
+def test_no_planted_secret_reaches_any_written_file_or_the_output(run, report):
     result, _ = run
+    leaked = [e["content"] for runs in report["tests"].values() for r in runs for e in r["extras"]
+              if "A careless test&#x27;s evidence" in e["content"]]
+    assert leaked and "leaking " in result.output   # the leaky plugin did its worst
     forms = planted_forms()
     assert not [f for f in forms if f in result.output]
     leaks = {}

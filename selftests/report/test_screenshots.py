@@ -106,3 +106,36 @@ def test_chromium_renders_the_page_through_the_forward(app_server):
     assert shot.png.startswith(b"\x89PNG\r\n\x1a\n") and len(shot.png) > 1000
     assert 0 < browser.seconds <= time.monotonic() - started
     assert forward_threads() == []
+
+
+class FlakyKube(FakeKube):
+    """Refuses the first `refusals` port-forwards, as the emulator's api-flaky fault does now and then."""
+
+    def __init__(self, address, refusals):
+        super().__init__(address)
+        self.refusals = refusals
+
+    @contextlib.contextmanager
+    def port_forward(self, namespace, pod, port):
+        if self.refusals:
+            self.refusals -= 1
+            raise ConnectionResetError("dropped by the API server")
+        with super().port_forward(namespace, pod, port) as forward:
+            yield forward
+
+
+def test_a_refused_port_forward_is_opened_again(app_server):
+    kube = FlakyKube(app_server, refusals=2)
+    with LocalForward(kube, "default", "pod-a", 3000) as forward:
+        with urllib.request.urlopen(forward.url, timeout=10) as response:
+            assert response.status == 200
+    assert forward.errors == [] and forward_threads() == []
+
+
+def test_a_port_forward_that_never_opens_is_reported(app_server):
+    kube = FlakyKube(app_server, refusals=100)
+    with LocalForward(kube, "default", "pod-a", 3000) as forward:
+        with pytest.raises(OSError):
+            urllib.request.urlopen(forward.url, timeout=10)
+    assert forward.errors == ["port-forward to pod-a:3000 failed: dropped by the API server"]
+    assert forward_threads() == []

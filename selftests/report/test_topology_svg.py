@@ -34,10 +34,14 @@ def test_the_port_forward_path_is_drawn_from_the_students_machine():
     assert len(ET.fromstring(svg).findall(f"{SVG}polyline")) == 2   # machine -> apiserver -> pod
 
 
-def test_each_endpoint_gets_a_line_from_the_service():
-    svg = render_svg(reference_topology())
+def test_each_endpoint_gets_a_line_from_the_service_and_the_lines_never_cross():
+    base = reference_topology()
+    reversed_endpoints = dataclasses.replace(base.service, endpoints=tuple(reversed(base.service.endpoints)))
+    svg = render_svg(dataclasses.replace(base, service=reversed_endpoints))
     lines = [el for el in ET.fromstring(svg).iter(f"{SVG}line") if el.get("marker-end")]
     assert len(lines) == 2
+    starts, ends = ([float(line.get(attr)) for line in lines] for attr in ("x1", "x2"))
+    assert sorted(range(2), key=starts.__getitem__) == sorted(range(2), key=ends.__getitem__)
 
 
 def test_text_is_escaped():

@@ -1,0 +1,63 @@
+"""Fixtures for the controller self-tests: a fresh emulated cluster per test (faults from
+`@pytest.mark.faults`), the real kubernetes client and the real kubectl pointed at it, and the
+lab's provisioning steps done the way the suite does them (rack pools as crd.projectcalico.org/v1,
+nodes labelled, the default pool disabled then deleted, the reference manifests applied)."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from kubernetes import client, config
+
+from emulator import EmulatedCluster, Timeline
+
+from .lab import Lab
+
+# Half the default timings: a 2-replica rollout of the lab app is Ready in about half a second.
+SCALE = 0.5
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "faults(*names): start the emulated cluster with these faults")
+
+
+@pytest.fixture
+def cluster(request: pytest.FixtureRequest) -> Iterator[EmulatedCluster]:
+    marker = request.node.get_closest_marker("faults")
+    started = EmulatedCluster(marker.args if marker else (), Timeline(scale=SCALE)).start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture
+def kubeconfig(cluster: EmulatedCluster, tmp_path: Path) -> Path:
+    return cluster.write_kubeconfig(tmp_path / "kubeconfig")
+
+
+@pytest.fixture
+def api(kubeconfig: Path) -> Iterator[client.ApiClient]:
+    api_client = config.new_client_from_config(config_file=str(kubeconfig))
+    try:
+        yield api_client
+    finally:
+        api_client.close()
+
+
+@pytest.fixture
+def kubectl(kubeconfig: Path):
+    def run(*args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
+        result = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), *args], capture_output=True,
+                                text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+        return result
+    return run
+
+
+@pytest.fixture
+def lab(api: client.ApiClient, kubectl, cluster: EmulatedCluster) -> Lab:
+    return Lab(api, kubectl, cluster)

@@ -1,0 +1,73 @@
+"""issue 3's "Done when" with the real kubectl: `kubectl run` of the lab image, `kubectl exec ...
+-- ping -c 1 <pod FQDN>` of a pod on the other node, the app's logs over time, and events."""
+from __future__ import annotations
+
+from .lab import LAB_IMAGE, wait_for
+
+
+def _fqdn(ip: str, namespace: str = "default") -> str:
+    return f"{ip.replace('.', '-')}.{namespace}.pod.cluster.local"
+
+
+def test_kubectl_run_then_exec_ping_a_pod_on_the_other_node_by_fqdn(lab, kubectl):
+    lab.provision_pools()
+    for name, node in (("pinger", "lab4"), ("target", "lab4-m02")):
+        kubectl("run", name, f"--image={LAB_IMAGE}", "--port=3000",
+                f'--overrides={{"spec":{{"nodeSelector":{{"kubernetes.io/hostname":"{node}"}}}}}}')
+    kubectl("wait", "--for=condition=Ready", "pod/pinger", "pod/target", "--timeout=20s", timeout=30)
+    target = lab.pod("target")
+    assert target.spec.node_name == "lab4-m02" and target.status.pod_ip.startswith("192.168.1.")
+    result = kubectl("exec", "pinger", "--", "ping", "-c", "1", _fqdn(target.status.pod_ip), check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"PING {_fqdn(target.status.pod_ip)} ({target.status.pod_ip}): 56 data bytes" in result.stdout
+    assert "1 packets transmitted, 1 packets received, 0% packet loss" in result.stdout
+    assert "ttl=62" in result.stdout                    # two hops: across the nodes
+
+
+def test_the_apps_log_grows_as_its_build_finishes(lab, kubectl):
+    lab.wait_for_calico()
+    kubectl("run", "web", f"--image={LAB_IMAGE}")
+
+    def log_once_running():
+        pod = lab.pod("web")
+        if pod.status.phase == "Running":
+            return lab.core.read_namespaced_pod_log("web", "default", _preload_content=False).data.decode()
+    assert wait_for("the container running", log_once_running) == "Builing frontend\n"
+    wait_for("the build to finish", lambda: "Server started on port 3000" in kubectl("logs", "web").stdout)
+    stamped = kubectl("logs", "web", "--timestamps").stdout.splitlines()
+    assert [line.split(" ", 1)[1] for line in stamped] == [
+        "Builing frontend", "build finished", "Server started on port 3000"]
+    assert stamped[0] < stamped[1]
+
+
+def test_a_missing_pull_secret_is_a_warning_and_the_public_image_still_runs(lab, kubectl):
+    lab.wait_for_calico()
+    lab.run_pod("public", {"containers": [{"name": "app", "image": LAB_IMAGE}],
+                           "imagePullSecrets": [{"name": "regcred"}]})
+    kubectl("wait", "--for=condition=Ready", "pod/public", "--timeout=20s", timeout=30)
+    [warning] = lab.events(name="public", reason="FailedToRetrieveImagePullSecret")
+    assert warning.type == "Warning" and warning.message == (
+        "Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.")
+    reasons = [e.reason for e in sorted(lab.events(name="public"), key=lambda e: e.metadata.creation_timestamp)]
+    assert {"Scheduled", "Pulling", "Pulled", "Created", "Started"} <= set(reasons)
+    pulled = [e.message for e in lab.events(name="public", reason="Pulled")]
+    assert pulled[0].startswith(f'Successfully pulled image "{LAB_IMAGE}" in ')
+
+
+def test_a_busybox_without_a_command_completes_and_backs_off(lab, kubectl):
+    lab.wait_for_calico()
+    kubectl("run", "bb", "--image=busybox")
+    wait_for("restarts", lambda: (lab.pod("bb").status.container_statuses or [None])[0] is not None
+             and lab.pod("bb").status.container_statuses[0].restart_count >= 2, timeout=15)
+    status = lab.pod("bb").status.container_statuses[0]
+    assert status.last_state.terminated.reason == "Completed" and status.last_state.terminated.exit_code == 0
+
+
+def test_deleting_a_pod_is_graceful(lab, kubectl):
+    lab.wait_for_calico()
+    kubectl("run", "leaving", f"--image={LAB_IMAGE}")
+    kubectl("wait", "--for=condition=Ready", "pod/leaving", "--timeout=20s", timeout=30)
+    deleted = lab.core.delete_namespaced_pod("leaving", "default")
+    assert deleted.metadata.deletion_timestamp and deleted.metadata.deletion_grace_period_seconds == 30
+    wait_for("gone", lambda: lab.gone("leaving"))
+    assert lab.events(name="leaving", reason="Killing")[0].message == "Stopping container leaving"

@@ -1,0 +1,75 @@
+"""Every fault of DESIGN.md's catalogue: the suite fails exactly the requirements the fault breaks,
+names the cause in a student's words, skips only what depends on them, and never hangs."""
+import time
+
+import pytest
+
+from emulator.faults import BY_NAME
+from fixtures.requirements import NEEDS
+from selftests.suite.runner import run_suite
+
+# Bounds shrink 33-fold: calico 9 s, rollout and app 18 s; enough for the emulator's quick timeline.
+FACTOR = "--timeout-factor=0.03"
+WITHIN = 150.0  # seconds for a whole faulted run, waits that run out included
+
+# fault -> {requirement that must fail: words its failure must contain}
+EXPECTED = {
+    "single-node": {"R1": "the cluster has 1 node(s)"},
+    "three-nodes": {"R1": "the cluster has 3 node(s)"},
+    "no-calico": {"R1": "Calico is not the cluster's CNI", "R2": "no calico-node pod on lab4"},
+    "calico-node-not-ready": {"R2": "calico-node on lab4-m02 is not Ready"},
+    "node-not-ready": {"R2": "node lab4-m02 is not Ready"},
+    "pool-delete-ignored": {"R5": "default-ipv4-ippool"},
+    "ipam-ignores-selectors": {"R5": "outside rack-"},
+    "scheduler-packs": {"R6": "both replicas run on lab4", "R10": "no app pod runs on another node"},
+    "app-never-listens": {"R8": "does not answer", "R9": "does not answer"},
+    "app-crashloop": {"R6": "CrashLoopBackOff"},
+    "dns-broken": {"R10": "did not resolve"},
+    "cross-node-drop": {"R10": "lab4"},
+    "no-ping": {"R10": "has no ping"},
+    "portforward-refused": {"R8": "does not answer", "R9": "does not answer"},
+    "api-flaky": {},
+    "api-slow": {},
+}
+
+
+def dependents(requirements) -> set[str]:
+    """Requirements that (transitively) need one of these, so may be skipped or fail with them."""
+    found = set(requirements)
+    grew = True
+    while grew:
+        grew = False
+        for req, needs in NEEDS.items():
+            if req not in found and found & set(needs):
+                found.add(req)
+                grew = True
+    return found - set(requirements)
+
+
+def test_the_expectations_cover_the_whole_catalogue():
+    assert set(EXPECTED) == set(BY_NAME)
+    for name, fault in BY_NAME.items():
+        assert set(EXPECTED[name]) == set(fault.must_fail), name
+
+
+@pytest.mark.parametrize("fault", sorted(EXPECTED))
+def test_the_suite_names_what_the_fault_breaks(fault, tmp_path):
+    started = time.monotonic()
+    run = run_suite("--cluster=emulator", f"--emulator-fault={fault}", FACTOR, workdir=tmp_path, timeout=WITHIN * 2)
+    took = time.monotonic() - started
+    verdicts = run.verdicts()
+    must_fail = set(EXPECTED[fault])
+    failed = {req for req, verdict in verdicts.items() if verdict in ("failed", "error")}
+    context = f"{fault}: verdicts {verdicts}\n{run.output[-6000:]}"
+
+    assert must_fail <= failed, context
+    assert failed <= must_fail | dependents(must_fail), context
+    for req, words in EXPECTED[fault].items():
+        assert words in run.messages(req), f"{req} does not say {words!r}: {run.messages(req)}"
+    for req, verdict in verdicts.items():
+        if req not in failed:
+            assert verdict in ("passed", "skipped"), context
+    skipped_reasons = [c.message for c in run.cases if c.outcome == "skipped" and c.requirement not in ("R11",)]
+    assert all("not checked because" in r or "browser" in r for r in skipped_reasons), skipped_reasons
+    assert run.returncode == (1 if must_fail else 0), context
+    assert took < WITHIN, f"{fault}: the run took {took:.0f} s"
