@@ -66,7 +66,6 @@ class Timeline:
     container_start: float = 0.1            # docker create + start of one container
     probe_period: float = 0.2               # between two readiness probes
     app_build: float = 1.0                  # the lab app's production build inside the pod
-    crash_after: float = 0.3                # app-crashloop: the app's container runs, then exits 1
     crash_backoff: float = 0.5              # CrashLoopBackOff, doubled per restart, at most 30x
     oom_after: float = 0.4                  # a memory limit under the build's need: OOM-killed (< app_build)
     pool_restore: float = 0.1               # pool-delete-ignored: the default pool comes back
@@ -82,7 +81,7 @@ class Timeline:
         return cls(scale=scale, calico_node_ready=45.0, workloads_ready=60.0, calico_restart_period=40.0,
                    pod_termination=30.0, namespace_finalize=5.0, scheduling=0.01, schedule_retry=10.0,
                    sandbox=1.0, sandbox_retry=10.0, image_pull=35.0, container_start=0.7,
-                   probe_period=10.0, app_build=95.0, crash_after=20.0, crash_backoff=10.0,
+                   probe_period=10.0, app_build=95.0, crash_backoff=10.0,
                    oom_after=25.0, pool_restore=5.0)
 
 

@@ -4,10 +4,12 @@
   build needs about 512Mi. A memory limit below BUILD_MEMORY gets the process OOM-killed during
   the build (`oom_after`): terminated reason OOMKilled, exit code 137 (128 + SIGKILL), so it never
   listens (LAB.md mistake 11). This is behaviour, not a fault.
-- Fault `app-crashloop`: the lab app's build fails `crash_after` its start (npm's ELIFECYCLE,
-  exit code 1, reason Error), every time.
+- Fault `app-crashloop`: the lab app's start script fails at once (npm's ELIFECYCLE, exit code 1,
+  reason Error), every time; so fast that the kubelet never reports it running, so never Ready.
 - An image whose default command is a shell or a REPL (busybox, alpine, node:*-alpine) started
   without `command`/`args` has no stdin, so it exits 0 at once (reason Completed).
+An exit `after` 0 seconds happens before the kubelet's next relist: the API never shows the
+container running.
 Everything else runs until it is stopped.
 
 Restart back-off (`pkg/kubelet/kubelet.go` backOff, `kuberuntime` doBackOff): the first restart
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import quantity
+from . import quantity, react_app
 from .cluster import Timeline
 from .images import image_for
 
@@ -27,14 +29,14 @@ Obj = dict[str, Any]
 BUILD_MEMORY = 512 * quantity.MI
 CRASHLOOP = "app-crashloop"
 BACKOFF_CAP = 30
-NPM_FAILURE = ("npm ERR! code ELIFECYCLE", "npm ERR! errno 1",
+NPM_FAILURE = (react_app.LOG_STARTED, "npm ERR! code ELIFECYCLE", "npm ERR! errno 1",
                "npm ERR! frontend@0.1.0 build: `react-scripts build`", "npm ERR! Exit status 1",
                "npm ERR! Failed at the frontend@0.1.0 build script.")
 
 
 @dataclass(frozen=True)
 class Exit:
-    after: float               # seconds after the container started
+    after: float               # seconds after the container started (0: before anyone saw it run)
     code: int
     reason: str                # OOMKilled | Error | Completed
     output: tuple[str, ...]    # what the process printed last
@@ -52,7 +54,7 @@ def planned_exit(container: Obj, timeline: Timeline, faults: frozenset[str]) -> 
         if limit is not None and limit < BUILD_MEMORY:
             return Exit(timeline.seconds(timeline.oom_after), 137, "OOMKilled", ())
         if CRASHLOOP in faults:
-            return Exit(timeline.seconds(timeline.crash_after), 1, "Error", NPM_FAILURE)
+            return Exit(0.0, 1, "Error", NPM_FAILURE)
         return None
     if image.shell == "busybox" and not container.get("command") and not container.get("args"):
         return Exit(0.0, 0, "Completed", ())

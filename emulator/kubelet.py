@@ -273,6 +273,14 @@ class Kubelet:
         now = time.time()
         statuses[index] = pod_status.running(self._spec(pod, name, init), container_id, timestamp(now), restarts, last)
         run.started[name] = now
+        planned = None if init else container_exits.planned_exit(self._spec(pod, name, False), self.timeline,
+                                                                 self.faults)
+        if planned and planned.after <= 0:
+            # it ends before the kubelet's next relist (PLEG): the API never shows it running
+            self._event(pod, "Normal", "Started", f"Started container: {name}", name)
+            self._end(pod, run, name, planned, [])
+            self._next_container(uid)
+            return
         pod["status"]["phase"] = pod_status.phase(pod) if not init else "Pending"
         pod_status.refresh_conditions(pod, True)
         pod = self._write(pod)
@@ -280,7 +288,6 @@ class Kubelet:
         if init:
             self._later(self.timeline.seconds(self.timeline.container_start), self._init_done, uid, name, container_id)
             return
-        planned = container_exits.planned_exit(self._spec(pod, name, False), self.timeline, self.faults)
         if planned:
             self._later(planned.after, self._exited, uid, name, container_id, planned)
         self._app_started(pod, name, container_id, planned)
@@ -343,16 +350,21 @@ class Kubelet:
         if found is None:
             return
         pod, run = found
+        status = next(s for s in pod["status"]["containerStatuses"] if s["name"] == name)
+        if status.get("containerID") == container_id and "running" in status["state"]:
+            self._end(pod, run, name, planned, self.app_log(pod, name).splitlines())
+
+    def _end(self, pod: Obj, run: _PodRun, name: str, planned: container_exits.Exit, printed: list[str]) -> None:
+        """The container's process ended: what it printed to the log book, terminated, then a restart."""
+        for line in printed + list(planned.output):
+            self.logs.append(run.namespace, run.name, name, line)
         statuses = pod["status"]["containerStatuses"]
         index = next(i for i, s in enumerate(statuses) if s["name"] == name)
-        if statuses[index].get("containerID") != container_id or "running" not in statuses[index]["state"]:
-            return
-        for line in self.app_log(pod, name).splitlines() + list(planned.output):
-            self.logs.append(run.namespace, run.name, name, line)
         statuses[index] = pod_status.terminated(statuses[index], planned.code, planned.reason, timestamp())
         pod["status"]["phase"] = pod_status.phase(pod)
         pod_status.refresh_conditions(pod, True)
         self._write(pod)
+        uid = pod["metadata"]["uid"]
         if container_exits.restarts(planned.code, pod["spec"].get("restartPolicy", "Always")):
             delay = container_exits.backoff(self.timeline, statuses[index]["restartCount"])
             settle = self.timeline.seconds(self.timeline.container_start)

@@ -92,17 +92,27 @@ def refresh_conditions(pod: Obj, sandbox_ready: bool) -> None:
 
 
 def phase(pod: Obj) -> str:
-    """Pending until a container runs; Running while any runs or will restart; then Succeeded/Failed."""
-    status = pod["status"]
-    containers = status.get("containerStatuses") or []
+    """kubelet_pods.go getPhase: a container that has not started yet keeps the pod Pending; a
+    stopped one (or one backing off after it stopped) counts as Running while it will restart."""
+    waiting = running = stopped = succeeded = 0
+    for status in pod["status"].get("containerStatuses") or []:
+        state = status["state"]
+        if "running" in state:
+            running += 1
+        elif "terminated" in state:
+            stopped += 1
+            succeeded += state["terminated"].get("exitCode") == 0
+        elif (status.get("lastState") or {}).get("terminated"):
+            stopped += 1
+        else:
+            waiting += 1
     policy = pod["spec"].get("restartPolicy", "Always")
-    states = [s["state"] for s in containers]
-    if any("running" in s for s in states):
+    if waiting or not (running or stopped):
+        return "Pending"
+    if running:
         return "Running"
-    ended = [s["terminated"] for s in states if "terminated" in s]
-    if containers and len(ended) == len(containers) and (policy == "Never" or (
-            policy == "OnFailure" and all(e.get("exitCode") == 0 for e in ended))):
-        return "Succeeded" if all(e.get("exitCode") == 0 for e in ended) else "Failed"
-    if any(s.get("restartCount") or s.get("lastState") for s in containers):
+    if policy == "Always":
         return "Running"
-    return "Pending"
+    if stopped == succeeded:
+        return "Succeeded"
+    return "Failed" if policy == "Never" else "Running"

@@ -1,14 +1,15 @@
 """R13's browser step on its own: a local HTTP server stands in for the pod's port 3000, reached
 through LocalForward as a port-forward would, and a real Chromium renders the app's page."""
 import contextlib
-import socket
 import http.server
+import socket
 import threading
 import time
 import urllib.request
 
 import pytest
 
+import fixtures.screenshots as screenshots
 from emulator.react_app import BuiltApp
 from fixtures.kube import Forward
 from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser, page_values
@@ -139,3 +140,10 @@ def test_a_port_forward_that_never_opens_is_reported(app_server):
             urllib.request.urlopen(forward.url, timeout=10)
     assert forward.errors == ["port-forward to pod-a:3000 failed: dropped by the API server"]
     assert forward_threads() == []
+
+
+def test_without_any_chromium_the_reason_says_how_to_get_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(screenshots, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-playwright-browsers"))
+    with pytest.raises(NoBrowser, match="apt-get install chromium.*python -m playwright install chromium"):
+        find_browser(None)
