@@ -74,6 +74,16 @@ class Timeline:
         return delay * self.scale
 
     @classmethod
+    def benchmark(cls, scale: float = 1.0) -> "Timeline":
+        """The benchmark's cluster (`python -m bench`): the shape of a real start, in seconds not
+        minutes: calico-node Ready 3 s after start, CoreDNS and calico-kube-controllers at 3.5 s; a
+        new pod Running about 2.5 s after it is created (sandbox 0.3 s, the lab image pulled in 2 s,
+        started in 0.2 s); the app listening 3 s after that (its in-pod build). Ping, DNS and probe
+        timings stay real (1 s between pings)."""
+        return cls(scale=scale, calico_node_ready=3.0, workloads_ready=3.5, sandbox=0.3, image_pull=2.0,
+                   container_start=0.2, probe_period=0.5, app_build=3.0)
+
+    @classmethod
     def realistic(cls, scale: float = 1.0) -> "Timeline":
         """A laptop: calico-node Ready after ~45 s, the lab image (node:14 + sources) pulled in
         ~35 s, its React build ~95 s, the kubelet's real CrashLoopBackOff (10 s doubling to 5 min)
@@ -83,6 +93,10 @@ class Timeline:
                    sandbox=1.0, sandbox_retry=10.0, image_pull=35.0, container_start=0.7,
                    probe_period=10.0, app_build=95.0, crash_backoff=10.0,
                    oom_after=25.0, pool_restore=5.0)
+
+
+# `python -m emulator serve --timeline NAME`: the default quick cluster, the benchmark's, a laptop's.
+TIMELINES = {"quick": Timeline, "benchmark": Timeline.benchmark, "realistic": Timeline.realistic}
 
 
 @dataclass

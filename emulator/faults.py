@@ -1,9 +1,10 @@
 """The fault catalogue of DESIGN.md: named switches that make the emulated cluster misbehave.
 
-Each fault says what it changes and which lab requirements it must make the suite fail. Faults that
-shape the seed (`cluster`) or the API layer (`server`) are implemented in this phase; the others
-(`implemented=False`) are recognised, listed and accepted, and are implemented by the controller,
-runtime and stream modules.
+Each fault says what it changes and which lab requirements it must make the suite fail. Where each
+is implemented: the seed and `lifecycle` (single-node, three-nodes, no-calico, calico-node-not-ready,
+node-not-ready), `middleware` (api-flaky, api-slow), `calico_node` (pool-delete-ignored), `ipam`
+(ipam-ignores-selectors), `scheduler` (scheduler-packs), `container_exits` (app-crashloop), and the
+pod runtime (app-never-listens, dns-broken, cross-node-drop, no-ping, portforward-refused).
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ class Fault:
     name: str
     description: str
     must_fail: tuple[str, ...]
-    implemented: bool = True
 
 
 CATALOGUE: tuple[Fault, ...] = (
@@ -26,16 +26,16 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault("no-calico", "runs another CNI (kindnet): no Calico pods, no Calico CRDs", ("R1", "R2")),
     Fault("calico-node-not-ready", "never gets calico-node Ready on the second node", ("R2",)),
     Fault("node-not-ready", "has its second node NotReady", ("R2",)),
-    Fault("pool-delete-ignored", "brings the default pool back after it is deleted", ("R5",), False),
+    Fault("pool-delete-ignored", "brings the default pool back after it is deleted", ("R5",)),
     Fault("ipam-ignores-selectors", "gives pods addresses from the default CIDR whatever the pools",
-          ("R5",), False),
-    Fault("scheduler-packs", "puts every replica on the first node", ("R6", "R10"), False),
-    Fault("app-never-listens", "never finishes the in-pod build: port 3000 refuses", ("R8", "R9"), False),
-    Fault("app-crashloop", "restarts the app container forever", ("R6",), False),
-    Fault("dns-broken", "resolves no pod FQDN", ("R10",), False),
-    Fault("cross-node-drop", "drops packets between nodes (same node works)", ("R10",), False),
-    Fault("no-ping", "has no ping in the image (`sh: ping: not found`)", ("R10",), False),
-    Fault("portforward-refused", "refuses port-forwards (error channel)", ("R8", "R9"), False),
+          ("R5",)),
+    Fault("scheduler-packs", "puts every replica on the first node", ("R6", "R10")),
+    Fault("app-never-listens", "never finishes the in-pod build: port 3000 refuses", ("R8", "R9")),
+    Fault("app-crashloop", "restarts the app container forever", ("R6",)),
+    Fault("dns-broken", "resolves no pod FQDN", ("R10",)),
+    Fault("cross-node-drop", "drops packets between nodes (same node works)", ("R10",)),
+    Fault("no-ping", "has no ping in the image (`sh: ping: not found`)", ("R10",)),
+    Fault("portforward-refused", "refuses port-forwards (error channel)", ("R8", "R9")),
     Fault("api-flaky", "fails about one API request in five (500, 429, dropped connection)", ()),
     Fault("api-slow", "answers every API request 200 ms late", ()),
 )

@@ -407,8 +407,11 @@ class Kubelet:
             return
         self.milestones.mark(f"app-pod-running/{pod['metadata']['name']}")
         if planned is None and react_app.APP_NEVER_LISTENS not in self.faults:
-            self._later(self.timeline.seconds(self.timeline.app_build), self._listening,
-                        pod["metadata"]["uid"], name, container_id)
+            # The pod runtime serves once the build has run from the recorded startedAt (whole seconds,
+            # as the API writes it): the milestone keeps the same clock, so it is never after the app answers.
+            started = react_app.container_started_at(pod, name) or time.time()
+            ends_in = started + self.timeline.seconds(self.timeline.app_build) - time.time()
+            self._later(max(0.0, ends_in), self._listening, pod["metadata"]["uid"], name, container_id)
 
     def _listening(self, uid: str, name: str, container_id: str) -> None:
         found = self._fresh(uid)

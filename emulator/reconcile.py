@@ -3,7 +3,8 @@
 Controllers are level-triggered, like their real counterparts' sync handlers: `kick()` asks for
 one `sync()` of everything on a later turn of the loop; kicks that arrive before it runs are
 coalesced. `later()` runs a callback after an emulated delay (Timeline-scaled by the caller).
-A sync that fails is logged and retried shortly, as a workqueue requeues with backoff.
+A sync that fails is retried shortly, as a workqueue requeues with backoff; each distinct failure
+is logged once with its traceback (a serving emulator's stderr may be a pipe nobody drains).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Reconciler:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = False
         self._timers: set[asyncio.TimerHandle] = set()
+        self._reported: set[str] = set()
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -62,6 +64,9 @@ class Reconciler:
     def _guarded(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
             callback(*args)
-        except Exception:   # a controller bug must not stop the loop: log it and try again
-            log.exception("%s: sync failed, retrying", self.name)
+        except Exception as error:   # a controller bug must not stop the loop: report it and try again
+            failure = f"{type(error).__name__}: {error}"
+            if failure not in self._reported:
+                self._reported.add(failure)
+                log.exception("%s: sync failed, retrying", self.name)
             self.later(RETRY_SECONDS)

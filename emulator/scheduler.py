@@ -121,6 +121,7 @@ class Scheduler:
                                     p["metadata"]["name"]))
         live = {p["metadata"]["uid"] for p in pending}
         self._seen = {uid: at for uid, at in self._seen.items() if uid in live}
+        self._retry_at = {uid: at for uid, at in self._retry_at.items() if uid in live}
         for pod in pending:
             uid = pod["metadata"]["uid"]
             due = max(self._seen.setdefault(uid, now) + self.timeline.seconds(self.timeline.scheduling),

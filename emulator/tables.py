@@ -2,7 +2,7 @@
 
 Columns and cells follow `pkg/printers/internalversion/printers.go` (printPod, printNode,
 printNamespace, printService, printDeployment, printReplicaSet, printDaemonSet, printConfigMap,
-printSecret, printEndpoints, printServiceAccount); other built-ins use the default convertor
+printSecret, printEndpoints, printServiceAccount, printEvent); other built-ins use the default convertor
 (`apiserver/pkg/registry/rest/table.go`: Name, Created At); custom resources use their CRD's
 additionalPrinterColumns, or Age when there are none (apiextensions `tableconvertor`).
 Ages use `apimachinery/pkg/util/duration.HumanDuration`.
@@ -177,6 +177,28 @@ def _endpoints(obj: Obj) -> list:
     return [obj["metadata"]["name"], shown or "<none>", age(obj["metadata"].get("creationTimestamp"))]
 
 
+def _since(stamp: str | None) -> str:
+    """translateTimestampSince / translateMicroTimestampSince (MicroTime has a fraction)."""
+    return age(stamp.split(".")[0] + "Z" if stamp and "." in stamp else stamp)
+
+
+def _event(obj: Obj) -> list:
+    """printEvent: times from first/lastTimestamp, or eventTime and series for events.k8s.io ones."""
+    first = _since(obj.get("firstTimestamp") or obj.get("eventTime"))
+    last = _since(obj["lastTimestamp"]) if obj.get("lastTimestamp") else first
+    count = obj.get("count") or 1
+    if obj.get("series"):
+        last, count = _since(obj["series"].get("lastObservedTime")), obj["series"].get("count", count)
+    involved = obj.get("involvedObject") or {}
+    kind = (involved.get("kind") or "").lower()
+    source = obj.get("source") or {}
+    origin = [source["component"], source.get("host", "")] if source.get("component") else \
+        [obj.get("reportingComponent", ""), obj.get("reportingInstance", "")]
+    return [last, obj.get("type", ""), obj.get("reason", ""), f"{kind}/{involved['name']}" if involved.get("name")
+            else kind, involved.get("fieldPath", ""), ", ".join(p for p in origin if p),
+            (obj.get("message") or "").strip(), first, count, obj["metadata"]["name"]]
+
+
 _WORKLOAD_WIDE = [_col("Containers", priority=1), _col("Images", priority=1), _col("Selector", priority=1)]
 
 PRINTERS: dict[str, tuple[list[dict], Callable[[Obj], list]]] = {
@@ -205,6 +227,9 @@ PRINTERS: dict[str, tuple[list[dict], Callable[[Obj], list]]] = {
                 lambda o: [o["metadata"]["name"], o.get("type", "Opaque"), len(o.get("data") or {}),
                            age(o["metadata"].get("creationTimestamp"))]),
     "endpoints": ([_col("Name", fmt="name"), _col("Endpoints"), _col("Age")], _endpoints),
+    "events": ([_col("Last Seen"), _col("Type"), _col("Reason"), _col("Object"), _col("Subobject", priority=1),
+                _col("Source", priority=1), _col("Message"), _col("First Seen", priority=1),
+                _col("Count", "integer", priority=1), _col("Name", priority=1)], _event),
     "serviceaccounts": ([_col("Name", fmt="name"), _col("Secrets", "integer"), _col("Age")],
                         lambda o: [o["metadata"]["name"], len(o.get("secrets") or []),
                                    age(o["metadata"].get("creationTimestamp"))]),

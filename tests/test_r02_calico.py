@@ -22,7 +22,8 @@ def test_every_node_is_ready(kube, settings, evidence):
         return nodes
 
     try:
-        nodes = wait_until("every node Ready", all_ready, timeout=settings.bound("calico"))
+        nodes = wait_until("every node Ready", all_ready, timeout=settings.bound("calico"),
+                           wake=kube.changes("v1", "Node"))
     finally:
         evidence.table("Nodes", [node_row(n) for n in kube.list("v1", "Node")])
     assert all(node_ready(n) for n in nodes)
@@ -45,7 +46,8 @@ def test_calico_node_is_ready_on_every_node(kube, settings, evidence):
         return pods
 
     try:
-        wait_until("calico-node Ready on every node", ready_on_every_node, timeout=settings.bound("calico"))
+        wait_until("calico-node Ready on every node", ready_on_every_node, timeout=settings.bound("calico"),
+                   wake=kube.changes("v1", "Pod", "kube-system"))
     finally:
         evidence.table("calico-node pods", [pod_row(p) for p in calico_pods(kube, "calico-node")])
 
@@ -59,7 +61,8 @@ def test_calico_kube_controllers_is_ready(kube, settings, evidence):
         return pods
 
     try:
-        pods = wait_until("calico-kube-controllers Ready", controllers_ready, timeout=settings.bound("calico"))
+        pods = wait_until("calico-kube-controllers Ready", controllers_ready, timeout=settings.bound("calico"),
+                          wake=kube.changes("v1", "Pod", "kube-system"))
     finally:
         evidence.table("calico-kube-controllers",
                        [pod_row(p) for p in calico_pods(kube, "calico-kube-controllers")])

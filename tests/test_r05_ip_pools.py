@@ -37,7 +37,8 @@ def test_each_app_pod_ip_lies_in_its_rack_pool(kube, pools, lab, settings, evide
             raise NotYet(f"app pods with an IP: {sum(1 for p in pods if pod_ip(p))}/{len(pods)}")
         return pods
 
-    pods = wait_until("the app pods to get IPs", addressed, timeout=settings.bound("rollout"))
+    pods = wait_until("the app pods to get IPs", addressed, timeout=settings.bound("rollout"),
+                      wake=kube.changes("v1", "Pod"))
     labels = node_labels(kube)
     racks = rack_pools(pools)
     rows, problems = [], []

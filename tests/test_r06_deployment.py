@@ -10,28 +10,37 @@ from fixtures.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, chec
 pytestmark = pytest.mark.requirement("R6")
 
 
-def test_the_deployment_has_two_ready_replicas_of_the_lab_image(kube, deployment, settings, evidence):
+def test_the_deployment_rolls_out_the_lab_image(kube, deployment, settings, evidence):
     name = f"{deployment['metadata']['namespace']}/{deployment['metadata']['name']}"
     image = containers(deployment)[lab_container_index(deployment)]["image"]
     assert split_image(image)[1] == LAB_TAG, f"Deployment {name} runs {image}; the lab's image is {LAB_IMAGE}:{LAB_TAG}"
-    replicas = deployment["spec"].get("replicas", 1)
-    assert replicas == REPLICAS, f"Deployment {name} asks for {replicas} replica(s); the lab needs {REPLICAS}"
+    # Every replica it asks for; whether that is the lab's 2 is the next test's finding.
+    wanted = deployment["spec"].get("replicas", 1)
 
     def rolled_out():
         current = kube.get("apps/v1", "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"])
         status = current.get("status") or {}
         pods = [p for p in lab_view.app_pods(kube) if p["metadata"]["namespace"] == deployment["metadata"]["namespace"]]
         ready = status.get("readyReplicas") or 0
-        if ready < REPLICAS or (status.get("updatedReplicas") or 0) < REPLICAS or len(pods) != REPLICAS:
+        if ready < wanted or (status.get("updatedReplicas") or 0) < wanted or len(pods) != wanted:
             states = ", ".join(f"{r['pod'].split('/')[1]} {r['status']} {r['ready']} ({r['restarts']} restarts)"
                                for r in map(pod_row, pods)) or "no pods"
-            raise NotYet(f"{name} ready {ready}/{REPLICAS}: {states}")
+            raise NotYet(f"{name} ready {ready}/{wanted}: {states}")
         return pods
 
     try:
-        wait_until(f"Deployment {name} to roll out", rolled_out, timeout=settings.bound("rollout"))
+        wait_until(f"Deployment {name} to roll out", rolled_out, timeout=settings.bound("rollout"),
+                   wake=kube.changes("apps/v1", "Deployment", deployment["metadata"]["namespace"]))
     finally:
         evidence.table("App pods", [pod_row(p) for p in lab_view.app_pods(kube)])
+
+
+# Not blocking: with another count the Service, the pages and the pings still mean something.
+@pytest.mark.requirement("R6", blocking=False)
+def test_the_deployment_asks_for_two_replicas(deployment):
+    name = f"{deployment['metadata']['namespace']}/{deployment['metadata']['name']}"
+    replicas = deployment["spec"].get("replicas", 1)
+    assert replicas == REPLICAS, f"Deployment {name} asks for {replicas} replica(s); the lab needs {REPLICAS}"
 
 
 def test_user_and_company_are_set(kube, deployment, evidence):

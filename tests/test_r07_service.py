@@ -30,7 +30,8 @@ def test_the_service_endpoints_are_the_app_pod_ips(kube, service, settings, evid
         return seen
 
     try:
-        wait_until("the Service's endpoints to be the app pods", endpoints_match, timeout=settings.bound("rollout"))
+        wait_until("the Service's endpoints to be the app pods", endpoints_match, timeout=settings.bound("rollout"),
+                   wake=kube.changes("discovery.k8s.io/v1", "EndpointSlice", service["metadata"]["namespace"]))
     finally:
         evidence.table("Endpoints", [{"service": service["metadata"]["name"],
                                       "ready addresses": sorted(lab_view.endpoint_ips(kube, service))}])

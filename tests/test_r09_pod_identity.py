@@ -8,13 +8,14 @@ from fixtures.app_page import open_page
 from fixtures.port_forward import service_target
 from fixtures.workload import APP_PORT
 
-pytestmark = pytest.mark.requirement("R9")
+pytestmark = [pytest.mark.requirement("R9"), pytest.mark.order(-2)]   # after the build: see R8
 
 LOADS = 3
 
 
 def test_each_pod_page_shows_its_own_name_and_ip(app_pods, app_pages, evidence):
     rows, problems = [], []
+    app_pages.prefetch(app_pods, APP_PORT)
     for pod in app_pods:
         name, ip = pod["metadata"]["name"], lab_view.pod_ip(pod)
         page = app_pages.page(pod, APP_PORT)

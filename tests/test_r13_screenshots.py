@@ -7,7 +7,7 @@ from fixtures import lab_view
 from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser
 from fixtures.workload import APP_PORT
 
-pytestmark = pytest.mark.requirement("R13")
+pytestmark = [pytest.mark.requirement("R13"), pytest.mark.order(-1)]  # after the build: see R8
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ lab's provisioning steps done the way the suite does them (rack pools as crd.pro
 nodes labelled, the default pool disabled then deleted, the reference manifests applied)."""
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +22,15 @@ SCALE = 0.5
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "faults(*names): start the emulated cluster with these faults")
+
+
+@pytest.fixture(autouse=True)
+def no_controller_failures(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A control loop that raises is retried and logged; in these tests that is always a bug."""
+    caplog.set_level(logging.ERROR, logger="emulator.controllers")
+    yield
+    failures = [r.getMessage() + "\n" + (r.exc_text or "") for r in caplog.records if r.name == "emulator.controllers"]
+    assert not failures, "\n".join(failures)
 
 
 @pytest.fixture

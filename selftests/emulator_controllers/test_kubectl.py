@@ -2,6 +2,11 @@
 -- ping -c 1 <pod FQDN>` of a pod on the other node, the app's logs over time, and events."""
 from __future__ import annotations
 
+from kubernetes import client, config
+
+from emulator import EmulatedCluster, Timeline
+
+from .conftest import SCALE
 from .lab import LAB_IMAGE, wait_for
 
 
@@ -24,20 +29,27 @@ def test_kubectl_run_then_exec_ping_a_pod_on_the_other_node_by_fqdn(lab, kubectl
     assert "ttl=62" in result.stdout                    # two hops: across the nodes
 
 
-def test_the_apps_log_grows_as_its_build_finishes(lab, kubectl):
-    lab.wait_for_calico()
-    kubectl("run", "web", f"--image={LAB_IMAGE}")
+def test_the_apps_log_grows_as_its_build_finishes(tmp_path):
+    # a 3 s build, so the log can be read before it ends
+    cluster = EmulatedCluster((), Timeline(scale=SCALE, app_build=6.0)).start()
+    try:
+        core = client.CoreV1Api(config.new_client_from_config(
+            config_file=str(cluster.write_kubeconfig(tmp_path / "kubeconfig"))))
+        core.create_namespaced_pod("default", {"metadata": {"name": "web"}, "spec": {
+            "containers": [{"name": "web", "image": LAB_IMAGE}]}})
 
-    def log_once_running():
-        pod = lab.pod("web")
-        if pod.status.phase == "Running":
-            return lab.core.read_namespaced_pod_log("web", "default", _preload_content=False).data.decode()
-    assert wait_for("the container running", log_once_running) == "Builing frontend\n"
-    wait_for("the build to finish", lambda: "Server started on port 3000" in kubectl("logs", "web").stdout)
-    stamped = kubectl("logs", "web", "--timestamps").stdout.splitlines()
-    assert [line.split(" ", 1)[1] for line in stamped] == [
-        "Builing frontend", "build finished", "Server started on port 3000"]
-    assert stamped[0] < stamped[1]
+        def log(**options) -> str:
+            return core.read_namespaced_pod_log("web", "default", _preload_content=False, **options).data.decode()
+        wait_for("the container running", lambda: core.read_namespaced_pod("web", "default").status.phase == "Running")
+        assert log() == "Builing frontend\n"
+        wait_for("the build to finish", lambda: "Server started on port 3000" in log(), timeout=10)
+        stamped = log(timestamps=True).splitlines()
+        assert [line.split(" ", 1)[1] for line in stamped] == [
+            "Builing frontend", "build finished", "Server started on port 3000"]
+        started = core.read_namespaced_pod("web", "default").status.container_statuses[0].state.running.started_at
+        assert stamped[0].startswith(started.strftime("%Y-%m-%dT%H:%M:%S")) and stamped[0] < stamped[1]
+    finally:
+        cluster.stop()
 
 
 def test_a_missing_pull_secret_is_a_warning_and_the_public_image_still_runs(lab, kubectl):

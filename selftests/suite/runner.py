@@ -61,7 +61,7 @@ def _read_junit(path: Path) -> list[Case]:
             node = case.find(tag)
             if node is not None:
                 outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[tag]
-                message = node.get("message") or node.text or ""
+                message = "\n".join(part for part in (node.get("message"), node.text) if part)
                 break
         cases.append(Case(f"{case.get('classname')}.{case.get('name')}", props.get("requirement"),
                           outcome, message))

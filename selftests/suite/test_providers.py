@@ -67,3 +67,29 @@ def test_missing_kind_is_named(tmp_path, monkeypatch):
     run = run_suite("--cluster=kind", workdir=tmp_path)
     assert run.returncode == 4
     assert "`kind` was not found on PATH" in run.output and "Traceback" not in run.output
+
+
+def test_a_profile_with_the_wrong_node_count_is_left_alone(tmp_path, standins, monkeypatch):
+    monkeypatch.setenv("STANDIN_STOPPED", "1")
+    monkeypatch.setenv("STANDIN_NODES", "1")
+    run = run_suite("--cluster=minikube", QUICK, "-k", "test_r01", workdir=tmp_path)
+    assert run.returncode == 4, run.output[-3000:]
+    assert "minikube profile lab4 exists with 1 node(s); the lab needs 2" in run.output
+    assert not any(c.startswith(("minikube start", "minikube delete")) for c in calls(standins))
+
+
+def test_a_stopped_profile_is_restarted_and_kept(tmp_path, standins, monkeypatch):
+    monkeypatch.setenv("STANDIN_STOPPED", "1")
+    run = run_suite("--cluster=minikube", QUICK, "-k", "test_r01", workdir=tmp_path)
+    assert run.returncode == 0, run.output[-3000:]
+    made = calls(standins)
+    assert "minikube start -p lab4" in made, made          # restarted as it was, no new flags
+    assert not any(c.startswith("minikube delete") for c in made), made  # not ours to delete
+
+
+def test_a_docker_engine_that_does_not_answer_is_named(tmp_path, standins, monkeypatch):
+    monkeypatch.setenv("STANDIN_DOCKER_DOWN", "1")
+    run = run_suite("--cluster=minikube", workdir=tmp_path)
+    assert run.returncode == 4, run.output[-3000:]
+    assert "Docker is installed but its engine does not answer" in run.output
+    assert "Is the docker daemon running?" in run.output and "Traceback" not in run.output
