@@ -15,7 +15,7 @@ from fixtures import redaction, report
 from fixtures.errors import SetupError
 from fixtures.evidence import Evidence
 from fixtures.leaks import leftovers
-from fixtures.manifests import load_manifests
+from fixtures.manifests import LabManifests, load_manifests
 from fixtures.options import Settings, add_ini, add_options
 from fixtures.providers import provider_module
 from fixtures.provisioning import Provisioning, provision
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 LEDGER = pytest.StashKey[Ledger]()
 SETTINGS = pytest.StashKey[Settings]()
+MANIFESTS = pytest.StashKey[LabManifests]()
 logging.getLogger("kubernetes").setLevel(logging.WARNING)
 
 
@@ -41,7 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "timeout", None) is None:  # pytest-timeout reads it after this hook
         config.option.timeout = config.stash[SETTINGS].per_test_limit()
     report.default_to_self_contained_html(config)
-    report.protect_secrets(config.stash[SETTINGS])
+    # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
+    config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
+    report.protect_secrets(config.stash[MANIFESTS])
     config.pluginmanager.register(report.Title(config.stash[SETTINGS]), "lab4-report-title")
 
 
@@ -120,9 +123,9 @@ def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
-def lab_manifests(settings: Settings):
+def lab_manifests(pytestconfig: pytest.Config) -> LabManifests:
     """The lab's manifests from --manifests; bad files become findings of R11, never a crash."""
-    return load_manifests(settings.manifests)
+    return pytestconfig.stash[MANIFESTS]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 
 from emulator.faults import BY_NAME
 from fixtures.requirements import NEEDS
-from selftests.suite.runner import run_suite
+from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
 
 # Bounds shrink 33-fold: calico 9 s, rollout and app 18 s; enough for the emulator's quick timeline.
 FACTOR = "--timeout-factor=0.03"
@@ -52,8 +52,14 @@ def test_the_expectations_cover_the_whole_catalogue():
         assert set(EXPECTED[name]) == set(fault.must_fail), name
 
 
+# Registry credentials planted in every faulted run: they must not surface anywhere, whatever fails.
+PLANTED = {"LAB4_REGISTRY_USER": "planted-user-7f3k", "LAB4_REGISTRY_PASSWORD": "planted-pass-Qx81z"}
+
+
 @pytest.mark.parametrize("fault", sorted(EXPECTED))
-def test_the_suite_names_what_the_fault_breaks(fault, tmp_path):
+def test_the_suite_names_what_the_fault_breaks(fault, tmp_path, monkeypatch):
+    for name, value in PLANTED.items():
+        monkeypatch.setenv(name, value)
     started = time.monotonic()
     run = run_suite("--cluster=emulator", f"--emulator-fault={fault}", FACTOR, workdir=tmp_path, timeout=WITHIN * 2)
     took = time.monotonic() - started
@@ -73,3 +79,6 @@ def test_the_suite_names_what_the_fault_breaks(fault, tmp_path):
     assert all("not checked because" in r or "browser" in r for r in skipped_reasons), skipped_reasons
     assert run.returncode == (1 if must_fail else 0), context
     assert took < WITHIN, f"{fault}: the run took {took:.0f} s"
+    assert "left running" not in run.output, run.output[-3000:]
+    assert processes_mentioning(str(tmp_path)) == []
+    assert leaked_strings(run, list(PLANTED.values())) == []

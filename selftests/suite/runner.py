@@ -52,6 +52,30 @@ def run_suite(*args: str, workdir: Path, timeout: float = 300) -> SuiteRun:
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr, cases, workdir)
 
 
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of live processes that mention `text` (e.g. a run's folder): what a run left behind."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in line:
+            found.append(line.strip())
+    return found
+
+
+def leaked_strings(run: SuiteRun, secrets: list[str]) -> list[str]:
+    """Which of the secrets (plain or base64) appear in the run's output or any file it wrote."""
+    import base64
+    forms = {s for secret in secrets for s in (secret, base64.b64encode(secret.encode()).decode())}
+    texts = {"output": run.output}
+    for path in run.workdir.rglob("*"):
+        if path.is_file():
+            texts[str(path)] = path.read_bytes().decode(errors="replace")
+    return sorted(f"{form!r} in {where}" for where, text in texts.items() for form in forms if form in text)
+
+
 def _read_junit(path: Path) -> list[Case]:
     cases = []
     for case in ET.parse(path).getroot().iter("testcase"):

@@ -1,8 +1,8 @@
 """The suite on the reference manifests: offline, and against the emulated cluster."""
 from selftests.suite.conftest import QUICK
-from selftests.suite.runner import run_suite
+from selftests.suite.runner import processes_mentioning, run_suite
 
-LIVE = ["R1", "R2", "R4", "R5", "R6", "R7", "R8", "R9", "R10"]
+LIVE = ["R1", "R2", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R12", "R13"]
 
 
 def test_offline_run_passes_and_skips_the_live_checks(tmp_path):
@@ -20,3 +20,6 @@ def test_emulator_run_passes_every_requirement(tmp_path):
     verdicts = run.verdicts()
     assert {r: verdicts.get(r) for r in LIVE + ["R11"]} == {r: "passed" for r in LIVE + ["R11"]}, run.output[-5000:]
     assert all(c.requirement for c in run.cases), [c.name for c in run.cases if not c.requirement]
+    # Nothing left behind: no thread, port-forward or child process at exit, no emulator afterwards.
+    assert "left running" not in run.output, run.output[-3000:]
+    assert processes_mentioning(str(tmp_path)) == []
