@@ -5,23 +5,20 @@ nodes labelled, the default pool disabled then deleted, the reference manifests 
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from kubernetes import client, config
+from kubernetes import client
 
 from emulator import EmulatedCluster, Timeline
+from selftests.kube_clients import api, kubectl  # noqa: F401 (fixtures)
 
 from .lab import Lab
 
 # Half the default timings: a 2-replica rollout of the lab app is Ready in about half a second.
 SCALE = 0.5
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "faults(*names): start the emulated cluster with these faults")
 
 
 @pytest.fixture(autouse=True)
@@ -46,26 +43,6 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[EmulatedCluster]:
 @pytest.fixture
 def kubeconfig(cluster: EmulatedCluster, tmp_path: Path) -> Path:
     return cluster.write_kubeconfig(tmp_path / "kubeconfig")
-
-
-@pytest.fixture
-def api(kubeconfig: Path) -> Iterator[client.ApiClient]:
-    api_client = config.new_client_from_config(config_file=str(kubeconfig))
-    try:
-        yield api_client
-    finally:
-        api_client.close()
-
-
-@pytest.fixture
-def kubectl(kubeconfig: Path):
-    def run(*args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
-        result = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), *args], capture_output=True,
-                                text=True, timeout=timeout)
-        if check and result.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}): {result.stderr}")
-        return result
-    return run
 
 
 @pytest.fixture

@@ -93,3 +93,10 @@ def test_a_docker_engine_that_does_not_answer_is_named(tmp_path, standins, monke
     assert run.returncode == 4, run.output[-3000:]
     assert "Docker is installed but its engine does not answer" in run.output
     assert "Is the docker daemon running?" in run.output and "Traceback" not in run.output
+
+
+def test_an_unknown_emulator_fault_is_named_with_the_known_ones(tmp_path):
+    run = run_suite("--cluster=emulator", "--emulator-fault=no-such-fault", workdir=tmp_path)
+    assert run.returncode == 4
+    assert "unknown fault no-such-fault; known faults: single-node" in run.output
+    assert "Traceback" not in run.output
