@@ -1,0 +1,38 @@
+"""Bounded waits say what they wait for, while waiting and when they give up."""
+import logging
+import time
+
+import pytest
+
+from fixtures.waiting import NotYet, WaitTimeout, wait_until
+
+
+def test_returns_the_probe_value_once_it_holds():
+    calls = []
+
+    def probe():
+        calls.append(1)
+        if len(calls) < 3:
+            raise NotYet(f"{len(calls)}/3 ready")
+        return "done"
+
+    assert wait_until("three things", probe, timeout=5, interval=0.05) == "done"
+    assert len(calls) == 3
+
+
+def test_gives_up_at_its_bound_naming_the_last_state(caplog):
+    caplog.set_level(logging.INFO, logger="lab4.wait")
+    started = time.monotonic()
+    with pytest.raises(WaitTimeout) as raised:
+        wait_until("calico-node Ready on every node", lambda: (_ for _ in ()).throw(NotYet("calico-node Ready 1/2")),
+                   timeout=0.5, interval=0.1)
+    took = time.monotonic() - started
+    assert 0.4 < took < 0.5 * 1.1 + 0.1  # the bound plus 10%, plus one interval of slack
+    assert "gave up waiting for calico-node Ready on every node after 0 s: calico-node Ready 1/2" in str(raised.value)
+    assert any("waiting for calico-node Ready on every node: calico-node Ready 1/2" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_other_errors_are_not_swallowed():
+    with pytest.raises(KeyError):
+        wait_until("a bug", lambda: {}["missing"], timeout=1)
