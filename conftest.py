@@ -83,12 +83,6 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     return rep
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    left = leftovers()
-    if left:  # a leak is a bug of the suite: say it, loudly, where the student and CI see it
-        session.config.get_terminal_writer().line(f"lab4: left running after the run: {'; '.join(left)}", red=True)
-
-
 # -- session fixtures ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -172,12 +166,16 @@ def pytest_html_results_summary(prefix, summary, postfix, session):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_sessionfinish(session):
-    """After pytest-html and JUnit XML have written their files: the final scan for secrets."""
+    """After pytest-html and JUnit XML have written their files: the final scan for secrets, and
+    what the run left running (a leak is a bug of the suite: say it where the student and CI see it)."""
     result = yield
+    terminal = session.config.pluginmanager.get_plugin("terminalreporter")
     for path, count in report.scrub_written_files(session.config).items():
-        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
         if terminal:
             terminal.write_line(f"redacted {count} form(s) of secret data that had reached {path}", yellow=True)
+    left = leftovers()
+    if left and terminal:
+        terminal.write_line(f"lab4: left running after the run: {'; '.join(left)}", red=True)
     return result
 
 

@@ -58,10 +58,11 @@ _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # never
 
 class EmulatedCluster:
     def __init__(self, faults: Iterable[str] = (), timeline: Timeline | None = None, *,
-                 seed: int | None = None, port: int = 0, flaky_seed: int = 4) -> None:
+                 seed: int | None = None, port: int = 0, flaky_seed: int = 4, started: float | None = None) -> None:
+        """started: the time.monotonic() instant the milestones count from (default: now)."""
         self.faults = fault_catalogue.parse(faults)
         self.timeline = timeline or Timeline()
-        self.milestones_record = Milestones()
+        self.milestones_record = Milestones() if started is None else Milestones(started=started)
         self.requests = Journal()
         self.logs = LogBook()
         self.container_logs = ContainerLogs(self.logs)
@@ -97,7 +98,6 @@ class EmulatedCluster:
         self._thread.start()
         started.result(timeout=START_TIMEOUT)
         self._wait_until_answering()
-        self.milestones_record.mark("api-server-up")
         return self
 
     def stop(self) -> None:
@@ -168,8 +168,6 @@ class EmulatedCluster:
         self.store = Store(self._rng)
         system = seed.build(self.store, self.faults, self.timeline, ids, time.time())
         self._lifecycle = Lifecycle(self.store, self.timeline, self.faults, system, self.milestones_record, ids)
-        self._lifecycle.start(asyncio.get_running_loop())
-        self._start_pods(ids)
         app = web.Application(middlewares=[
             middleware.journal(self.requests), middleware.status_errors,
             middleware.faults(self.faults, self._flakiness)], client_max_size=16 * 1024 * 1024)
@@ -181,6 +179,10 @@ class EmulatedCluster:
         listener.bind(("127.0.0.1", self._port))
         self._port = listener.getsockname()[1]
         await web.SockSite(self._runner, listener).start()
+        # The cluster's clock starts once the API server listens, as kubeadm starts the rest after it.
+        self.milestones_record.mark("api-server-up")
+        self._lifecycle.start(asyncio.get_running_loop())
+        self._start_pods(ids)
 
     def _start_pods(self, ids: Ids) -> None:
         """The pod runtime behind exec, port-forward and logs, and the controllers that run pods."""

@@ -1,4 +1,6 @@
 """The suite on the reference manifests: offline, and against the emulated cluster."""
+from pathlib import Path
+
 from selftests.suite.conftest import QUICK
 from selftests.suite.runner import processes_mentioning, run_suite
 
@@ -23,3 +25,9 @@ def test_emulator_run_passes_every_requirement(tmp_path):
     # Nothing left behind: no thread, port-forward or child process at exit, no emulator afterwards.
     assert "left running" not in run.output, run.output[-3000:]
     assert processes_mentioning(str(tmp_path)) == []
+
+
+def test_a_thread_left_running_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    run = run_suite("--cluster=none", "-p", "leaking_plugin", workdir=tmp_path)
+    assert "lab4: left running after the run: thread 'forgotten-port-forward'" in run.output, run.output[-2000:]
