@@ -1,5 +1,6 @@
-"""Clients pointed at an emulated cluster, shared by the emulator's self-tests: the real kubernetes
-client and the real kubectl. A conftest that defines `kubeconfig` imports these to use them."""
+"""An emulated cluster per test and clients pointed at it, shared by the emulator's self-tests: the
+real kubernetes client and the real kubectl. A conftest that defines `kubeconfig` imports the
+fixtures to use them."""
 from __future__ import annotations
 
 import subprocess
@@ -8,6 +9,18 @@ from typing import Iterator
 
 import pytest
 from kubernetes import client, config
+
+from emulator import EmulatedCluster, Timeline
+
+
+def marked_cluster(request: pytest.FixtureRequest, scale: float) -> Iterator[EmulatedCluster]:
+    """A fresh cluster on a timeline of this scale; `@pytest.mark.faults("name", ...)` chooses its faults."""
+    marker = request.node.get_closest_marker("faults")
+    cluster = EmulatedCluster(marker.args if marker else (), Timeline(scale=scale)).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture

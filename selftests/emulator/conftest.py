@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from emulator import EmulatedCluster, Timeline
-from selftests.kube_clients import api, kubectl  # noqa: F401 (fixtures)
+from selftests.kube_clients import api, kubectl, marked_cluster  # noqa: F401 (fixtures)
 
 # Emulated delays at 1/20: calico-node Ready after 75 ms, kube-system workloads after 100 ms.
 QUICK = 0.05
@@ -21,12 +21,7 @@ def start_cluster(*faults: str, scale: float = QUICK) -> EmulatedCluster:
 @pytest.fixture
 def emulated_cluster(request: pytest.FixtureRequest) -> Iterator[EmulatedCluster]:
     """A fresh cluster; `@pytest.mark.faults("name", ...)` chooses its faults."""
-    marker = request.node.get_closest_marker("faults")
-    cluster = start_cluster(*(marker.args if marker else ()))
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
+    yield from marked_cluster(request, QUICK)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Iterator
 import pytest
 from kubernetes import client
 
-from emulator import EmulatedCluster, Timeline
-from selftests.kube_clients import api, kubectl  # noqa: F401 (fixtures)
+from emulator import EmulatedCluster
+from selftests.kube_clients import api, kubectl, marked_cluster  # noqa: F401 (fixtures)
 
 from .lab import Lab
 
@@ -32,12 +32,7 @@ def no_controller_failures(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 @pytest.fixture
 def cluster(request: pytest.FixtureRequest) -> Iterator[EmulatedCluster]:
-    marker = request.node.get_closest_marker("faults")
-    started = EmulatedCluster(marker.args if marker else (), Timeline(scale=SCALE)).start()
-    try:
-        yield started
-    finally:
-        started.stop()
+    yield from marked_cluster(request, SCALE)
 
 
 @pytest.fixture
