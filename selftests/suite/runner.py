@@ -41,10 +41,11 @@ class SuiteRun:
         return "\n".join(c.message for c in self.cases if c.requirement == requirement)
 
 
-def run_suite(*args: str, workdir: Path, timeout: float = 300) -> SuiteRun:
+def run_suite(*args: str, workdir: Path, timeout: float = 300, html: bool = True) -> SuiteRun:
+    """html=False leaves the report options to `args` (or to the suite's defaults)."""
     junit = workdir / "junit.xml"
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}",
-            f"--html={workdir / 'report.html'}", "--self-contained-html",
+    report = [f"--html={workdir / 'report.html'}", "--self-contained-html"] if html else []
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}", *report,
             f"--basetemp={workdir / 'tmp'}", *args]
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})

@@ -31,3 +31,10 @@ def test_a_thread_left_running_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
     run = run_suite("--cluster=none", "-p", "leaking_plugin", workdir=tmp_path)
     assert "lab4: left running after the run: thread 'forgotten-port-forward'" in run.output, run.output[-2000:]
+
+
+def test_a_report_path_of_ones_own_still_gives_one_self_contained_file(tmp_path):
+    run = run_suite("--cluster=none", f"--html={tmp_path / 'mine.html'}", workdir=tmp_path, html=False)
+    assert run.returncode == 0, run.output[-2000:]
+    assert (tmp_path / "mine.html").is_file()
+    assert not (tmp_path / "assets").exists()  # pytest-html's non-self-contained mode writes its CSS there
