@@ -19,6 +19,8 @@ def test_the_deployment_rolls_out_the_lab_image(kube, deployment, settings, evid
 
     def rolled_out():
         current = kube.get("apps/v1", "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"])
+        if current is None:
+            raise NotYet(f"Deployment {name} is gone")
         status = current.get("status") or {}
         pods = [p for p in lab_view.app_pods(kube) if p["metadata"]["namespace"] == deployment["metadata"]["namespace"]]
         ready = status.get("readyReplicas") or 0

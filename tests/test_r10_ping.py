@@ -9,6 +9,7 @@ import concurrent.futures
 import pytest
 
 from fixtures import lab_view, ping
+from fixtures.errors import describe_error
 from fixtures.workload import lab_container_index, containers
 
 pytestmark = pytest.mark.requirement("R10")
@@ -24,8 +25,14 @@ def pod_fqdn(pod: dict) -> str:
 def ping_pair(kube, source: dict, peer: dict, timeout: float) -> tuple[dict, str | None, str]:
     name = pod_fqdn(peer)
     container = containers(source)[lab_container_index(source)]["name"]
-    result = kube.exec(source["metadata"]["namespace"], source["metadata"]["name"],
-                       ["sh", "-c", f"ping -c {COUNT} -W 2 {name}"], container=container, timeout=timeout)
+    try:
+        result = kube.exec(source["metadata"]["namespace"], source["metadata"]["name"],
+                           ["sh", "-c", f"ping -c {COUNT} -W 2 {name}"], container=container, timeout=timeout)
+    except Exception as exc:  # the exec itself failed (timed out, refused): this pair's finding
+        why = describe_error(exc)
+        return ({"from": source["metadata"]["name"], "to": peer["metadata"]["name"], "name": name,
+                 "resolved": "-", "received": "-", "loss": "-"},
+                f"`kubectl exec` into {source['metadata']['name']} failed: {why}", why)
     seen = ping.parse(result.stdout + result.stderr)
     row = {"from": f"{source['metadata']['name']} ({source['spec'].get('nodeName')})",
            "to": f"{peer['metadata']['name']} ({peer['spec'].get('nodeName')})", "name": name,
