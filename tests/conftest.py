@@ -6,7 +6,8 @@ import pytest
 from fixtures import lab_view
 from fixtures.app_page import PageWaits
 from fixtures.port_forward import NoTarget, service_target
-from fixtures.workload import APP_PORT, APP_VARIABLES, LAB_IMAGE, LAB_TAG, lab_container_index, resolve_env, runs_lab_image
+from fixtures.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
+                               lab_container_index, resolve_env, runs_lab_image)
 
 
 @pytest.fixture(scope="session")
@@ -67,11 +68,19 @@ def service(kube, app_pods, evidence) -> dict:
 
 
 @pytest.fixture
-def expected_values(kube, deployment) -> dict[str, str]:
-    """REACT_APP_USERNAME and REACT_APP_COMPANY_NAME as the pods get them from the live objects."""
+def app_env(kube, deployment) -> EnvResolution:
+    """The lab container's variables as the kubelet builds them from the live ConfigMaps and Secrets
+    (a value read from a Secret stays hidden: workload.HIDDEN)."""
     namespace = deployment["metadata"]["namespace"]
-    env = resolve_env(deployment, lab_container_index(deployment), kube.list("v1", "ConfigMap", namespace), [])
-    return {name: env.variables[name].value for name in APP_VARIABLES if name in env.variables}
+    return resolve_env(deployment, lab_container_index(deployment), kube.list("v1", "ConfigMap", namespace),
+                       kube.list("v1", "Secret", namespace))
+
+
+@pytest.fixture
+def expected_values(app_env) -> dict[str, str]:
+    """REACT_APP_USERNAME and REACT_APP_COMPANY_NAME as the page must show them; a value from a Secret
+    is not compared (the suite never shows one)."""
+    return {name: v.value for name in APP_VARIABLES if (v := app_env.variables.get(name)) and v.value != HIDDEN}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from fixtures import lab_view
 from fixtures.readiness import pod_row
 from fixtures.waiting import NotYet, wait_until
 from fixtures.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
-                               lab_container_index, resolve_env, split_image)
+                               lab_container_index, split_image)
 
 pytestmark = pytest.mark.requirement("R6")
 
@@ -45,15 +45,11 @@ def test_the_deployment_asks_for_two_replicas(deployment):
     assert replicas == REPLICAS, f"Deployment {name} asks for {replicas} replica(s); the lab needs {REPLICAS}"
 
 
-def test_user_and_company_are_set(kube, deployment, evidence):
-    namespace = deployment["metadata"]["namespace"]
-    config_maps = kube.list("v1", "ConfigMap", namespace)
-    secrets = kube.list("v1", "Secret", namespace)  # only to tell whether a key exists; values stay hidden
+def test_user_and_company_are_set(deployment, app_env, evidence):
     index = lab_container_index(deployment)
-    env = resolve_env(deployment, index, config_maps, secrets)
-    evidence.table("App variables", [{"variable": name, "value": v.value if (v := env.variables.get(name)) else "(unset)",
+    evidence.table("App variables", [{"variable": name, "value": v.value if (v := app_env.variables.get(name)) else "(unset)",
                                       "from": v.source if v else ""} for name in APP_VARIABLES])
-    problems = [f.message for f in check_app_variables(deployment, index, env) + env.problems if f.is_error]
+    problems = [f.message for f in check_app_variables(deployment, index, app_env) + app_env.problems if f.is_error]
     assert not problems, "; ".join(problems)
 
 
