@@ -34,14 +34,13 @@ def journal(log: Journal):
 
 
 def faults(active: frozenset[str], flakiness: Flakiness):
-    """api-slow delays every request; api-flaky breaks resource requests, never discovery, health
-    or websocket upgrades, so clients can always (re)discover and streams stay deterministic."""
+    """api-slow delays every request; api-flaky breaks resource requests and websocket upgrades
+    (exec, port-forward), as an overloaded or restarting API server would; never discovery or health."""
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
         if "api-slow" in active:
             await asyncio.sleep(SLOW_DELAY)
-        if "api-flaky" in active and not is_discovery(request.path) \
-                and request.headers.get("Upgrade", "").lower() != "websocket":
+        if "api-flaky" in active and not is_discovery(request.path):
             failure = flakiness.next_failure()
             if failure == "500":
                 raise errors.internal("etcdserver: leader changed")

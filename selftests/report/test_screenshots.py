@@ -125,14 +125,6 @@ class FlakyKube(FakeKube):
             yield forward
 
 
-def test_a_refused_port_forward_is_opened_again(app_server):
-    kube = FlakyKube(app_server, refusals=2)
-    with LocalForward(kube, "default", "pod-a", 3000) as forward:
-        with urllib.request.urlopen(forward.url, timeout=10) as response:
-            assert response.status == 200
-    assert forward.errors == [] and forward_threads() == []
-
-
 def test_a_port_forward_that_never_opens_is_reported(app_server):
     kube = FlakyKube(app_server, refusals=100)
     with LocalForward(kube, "default", "pod-a", 3000) as forward:
