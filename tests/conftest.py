@@ -7,7 +7,7 @@ from fixtures import lab_view
 from fixtures.app_page import PageWaits
 from fixtures.port_forward import NoTarget, service_target
 from fixtures.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
-                               lab_container_index, resolve_env, runs_lab_image)
+                               lab_container_index, resolve_env, runs_lab_image, selects)
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +55,9 @@ def app_pods(kube, lab) -> list[dict]:
 @pytest.fixture
 def service(kube, app_pods, evidence) -> dict:
     """The Service in front of the app: the first whose selector picks an app pod."""
-    services = lab_view.app_services(kube, app_pods)
     namespaces = sorted({p["metadata"]["namespace"] for p in app_pods})
     beside = [s for ns in namespaces for s in kube.list("v1", "Service", ns) if s["metadata"]["name"] != "kubernetes"]
+    services = [s for s in beside if any(selects(s, pod) for pod in app_pods)]
     evidence.table("Services beside the app", [lab_view.service_row(s) for s in beside])
     if not services:
         labels = app_pods[0]["metadata"].get("labels") or {}
