@@ -29,19 +29,21 @@ from typing import Any, Callable, Iterable
 import yaml
 from aiohttp import web
 
-from . import faults as fault_catalogue, middleware, seed
-from .cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
-from .container_logs import ContainerLogs
-from .controllers import ControllerManager
-from .faults import Flakiness, UnknownFault
-from .ids import Ids
-from .journal import Journal
-from .lifecycle import Lifecycle
-from .logs import LogBook
-from .pod_runtime import PodRuntime
-from .server import Handlers, PodStreams
-from .store import Store
-from .store_view import StoreView
+from . import seed
+from .apiserver import middleware
+from .apiserver.journal import Journal
+from .apiserver.server import Handlers, PodStreams
+from .apiserver.store import Store
+from .apiserver.store_view import StoreView
+from .base import faults as fault_catalogue
+from .base.cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
+from .base.faults import Flakiness, UnknownFault
+from .base.ids import Ids
+from .controllers.lifecycle import Lifecycle
+from .controllers.manager import ControllerManager
+from .kubelet.container_logs import ContainerLogs
+from .kubelet.logs import LogBook
+from .runtime.pod_runtime import PodRuntime
 
 __all__ = ["EmulatedCluster", "Timeline", "UnknownFault", "PodStreams"]
 

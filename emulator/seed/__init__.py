@@ -6,9 +6,9 @@ whose readiness `emulator.lifecycle` advances along the Timeline.
 """
 from __future__ import annotations
 
-from ..cluster import Timeline, node_specs
-from ..ids import Ids
-from ..store import Store
+from ..apiserver.store import Store
+from ..base.cluster import Timeline, node_specs
+from ..base.ids import Ids
 from . import calico, config, nodes, workloads
 from .podstatus import SystemPods
 

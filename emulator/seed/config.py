@@ -8,8 +8,8 @@ controlPlaneEndpoint control-plane.minikube.internal:8443). coredns Corefile: ku
 """
 from __future__ import annotations
 
-from ..cluster import POD_SUBNET, SERVICE_SUBNET, NodeSpec
-from ..store import Store
+from ..apiserver.store import Store
+from ..base.cluster import POD_SUBNET, SERVICE_SUBNET, NodeSpec
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 

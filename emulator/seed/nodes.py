@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from ..cluster import MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
-from ..discovery import KUBERNETES_VERSION
-from ..ids import Ids
-from ..store import Store, timestamp
+from ..apiserver.discovery import KUBERNETES_VERSION
+from ..apiserver.store import Store, timestamp
+from ..base.cluster import MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
+from ..base.ids import Ids
 
 DOCKER_VERSION = "docker://29.2.1"
 OS_IMAGE = "Debian GNU/Linux 12 (bookworm)"

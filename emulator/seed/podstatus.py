@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ids import Ids
-from ..store import timestamp
+from ..apiserver.store import timestamp
+from ..base.ids import Ids
 
 
 def _condition(kind: str, status: bool, at: str, reason: str | None = None,

@@ -12,10 +12,10 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from ..cluster import CALICO_VERSION, NodeSpec
-from ..discovery import KUBERNETES_VERSION
-from ..ids import Ids
-from ..store import Store, timestamp
+from ..apiserver.discovery import KUBERNETES_VERSION
+from ..apiserver.store import Store, timestamp
+from ..base.cluster import CALICO_VERSION, NodeSpec
+from ..base.ids import Ids
 from . import podstatus
 from .podstatus import SystemPods
 

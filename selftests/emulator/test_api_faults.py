@@ -9,7 +9,7 @@ from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
 from emulator import EmulatedCluster, UnknownFault
-from emulator.faults import CATALOGUE
+from emulator.base.faults import CATALOGUE
 
 
 def _wait_for(predicate, timeout: float = 5.0):

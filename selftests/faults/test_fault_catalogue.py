@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from emulator.faults import BY_NAME
+from emulator.base.faults import BY_NAME
 from fixtures.requirements import NEEDS
 from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
 
