@@ -19,7 +19,6 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from ..base import errors
-from ..kubelet.container_logs import ContainerLogs
 from . import apirequest, discovery, openapi, patch as patching, tables
 from .apirequest import Target
 from .resources import ResourceType
@@ -36,9 +35,15 @@ class PodStreams(Protocol):
     async def portforward(self, request: web.Request, pod: dict[str, Any]) -> web.StreamResponse: ...
 
 
+class LogSource(Protocol):
+    """What `pods/log` reads: a container's log as text (the kubelet's side of `GetContainerLogs`)."""
+    def read(self, pod: dict[str, Any], container: str, *, previous: bool = False, tail_lines: int | None = None,
+             timestamps: bool = False, limit_bytes: int | None = None) -> str: ...
+
+
 class Backend(Protocol):
     store: Store
-    container_logs: ContainerLogs
+    container_logs: LogSource
     pod_streams: PodStreams | None
     closing: asyncio.Event
     build_date: str

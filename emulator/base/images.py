@@ -49,6 +49,11 @@ def tag(reference: str) -> str:
     return last.split(":", 1)[1] if ":" in last else "latest"
 
 
+def is_lab_pod(pod: dict) -> bool:
+    """A pod that runs the lab image: the pods whose progress the milestones record."""
+    return any(repository(c.get("image", "")) == LAB_IMAGE for c in pod["spec"].get("containers") or [])
+
+
 def image_for(reference: str) -> Image:
     name = repository(reference)
     if name == LAB_IMAGE:

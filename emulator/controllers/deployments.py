@@ -27,10 +27,10 @@ from ..apiserver.events import EventRecorder
 from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones
 from ..base.errors import ApiError
+from ..base.images import is_lab_pod
 from ..base.reconcile import Reconciler
 from . import workloadstatus
 from .controller_utils import active, controlled_by, owner_ref, template_hash
-from .scheduler import is_lab_pod
 from .workloadstatus import max_surge_unavailable, revision
 
 Obj = dict[str, Any]

@@ -16,16 +16,24 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
 from ..base.ids import Ids
-from ..seed import podstatus
-from ..seed.podstatus import SystemPods
+from ..kubelet import pod_status
 
 _PROBE_FAILURE = ("calico/node is not ready: BIRD is not ready: BGP not established with {peer}")
+
+
+@dataclass
+class SystemPods:
+    """Seeded pods whose readiness the lifecycle advances: (namespace, name) per group."""
+    calico_node: dict[str, str] = field(default_factory=dict)     # node -> pod name
+    late_ready: list[str] = field(default_factory=list)           # kube-system pods Ready after CNI
+    coredns: str = ""
 
 
 class Lifecycle:
@@ -66,7 +74,7 @@ class Lifecycle:
             pod = self.store.get("pods", "kube-system", name)
         except ApiError:
             return
-        podstatus.set_ready(pod["status"], True, timestamp())
+        pod_status.set_ready(pod["status"], True, timestamp())
         self.store.update("pods", pod, manager="kubelet", subresource="status")
 
     def _calico_nodes_ready(self) -> None:

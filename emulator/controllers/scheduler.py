@@ -29,7 +29,7 @@ from ..apiserver.store import Event, Store, timestamp
 from ..base import label_selector, quantity
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
-from ..base.images import LAB_IMAGE, repository
+from ..base.images import is_lab_pod
 from ..base.reconcile import Reconciler
 
 Obj = dict[str, Any]
@@ -44,10 +44,6 @@ NO_VICTIMS = "No preemption victims found for incoming pod"
 # Reasons whose plugin returns UnschedulableAndUnresolvable: preemption cannot help on those nodes.
 UNRESOLVABLE = ("node(s) had untolerated taint", "node(s) didn't match Pod's node affinity/selector",
                 "node(s) were unschedulable", f"{SPREAD} (missing required label)")
-
-
-def is_lab_pod(pod: Obj) -> bool:
-    return any(repository(c.get("image", "")) == LAB_IMAGE for c in pod["spec"].get("containers") or [])
 
 
 def terminating(pod: Obj) -> bool:

@@ -32,10 +32,9 @@ from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
 from ..base.ids import Ids
-from ..base.images import image_for
+from ..base.images import image_for, is_lab_pod
 from ..base.reconcile import Reconciler
 from ..calico.cni import CniError
-from ..controllers.scheduler import is_lab_pod
 from ..runtime import react_app
 from . import container_exits, pod_status, probes
 from .image_pulls import ImageCache, go_duration

@@ -91,6 +91,22 @@ def refresh_conditions(pod: Obj, sandbox_ready: bool) -> None:
     status["observedGeneration"] = generation
 
 
+def set_ready(status: Obj, ready: bool, at: str) -> None:
+    """A seeded system pod's readiness flipped (the lifecycle's timeline): Ready and ContainersReady
+    change with a new transition time (reason and message gone when Ready), and so does every
+    container's `ready`."""
+    for kind in ("Ready", "ContainersReady"):
+        for condition in status["conditions"]:
+            if condition["type"] == kind and (condition["status"] == "True") != ready:
+                condition["status"] = "True" if ready else "False"
+                condition["lastTransitionTime"] = at
+                if ready:
+                    condition.pop("reason", None)
+                    condition.pop("message", None)
+    for container in status["containerStatuses"]:
+        container["ready"] = ready
+
+
 def phase(pod: Obj) -> str:
     """kubelet_pods.go getPhase: a container that has not started yet keeps the pod Pending; a
     stopped one (or one backing off after it stopped) counts as Running while it will restart."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from ..apiserver.store import Store
 from ..base.cluster import Timeline, node_specs
 from ..base.ids import Ids
+from ..controllers.lifecycle import SystemPods
 from . import calico, config, nodes, workloads
-from .podstatus import SystemPods
 
 
 def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, now: float) -> SystemPods:

@@ -5,7 +5,6 @@ containers terminated with reason Completed; containers running with docker:// i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..apiserver.store import timestamp
@@ -69,24 +68,3 @@ def running(ids: Ids, pod: dict[str, Any], node_ip: str, pod_ip: str, started_at
             container_status(ids, c, started, False, init_finished=running_since)
             for c in spec["initContainers"]]
     return status
-
-
-def set_ready(status: dict[str, Any], ready: bool, at: str) -> None:
-    for kind in ("Ready", "ContainersReady"):
-        for condition in status["conditions"]:
-            if condition["type"] == kind and (condition["status"] == "True") != ready:
-                condition["status"] = "True" if ready else "False"
-                condition["lastTransitionTime"] = at
-                if ready:
-                    condition.pop("reason", None)
-                    condition.pop("message", None)
-    for container in status["containerStatuses"]:
-        container["ready"] = ready
-
-
-@dataclass
-class SystemPods:
-    """Seeded pods whose readiness the lifecycle advances: (namespace, name) per group."""
-    calico_node: dict[str, str] = field(default_factory=dict)     # node -> pod name
-    late_ready: list[str] = field(default_factory=list)           # kube-system pods Ready after CNI
-    coredns: str = ""

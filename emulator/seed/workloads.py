@@ -16,8 +16,8 @@ from ..apiserver.discovery import KUBERNETES_VERSION
 from ..apiserver.store import Store, timestamp
 from ..base.cluster import CALICO_VERSION, NodeSpec
 from ..base.ids import Ids
+from ..controllers.lifecycle import SystemPods
 from . import podstatus
-from .podstatus import SystemPods
 
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.13.1"
 ETCD_IMAGE = "registry.k8s.io/etcd:3.6.6-0"
