@@ -1,5 +1,6 @@
 """Pod status as the kubelet generates it (`pkg/kubelet/status/generate.go`, `kubelet_pods.go`
-generateAPIPodStatus / convertToAPIContainerStatuses), for pods the emulated kubelet runs.
+generateAPIPodStatus / convertToAPIContainerStatuses): the one builder, for the pods the emulated
+kubelet runs and for the system pods the seed finds already running (`settled`).
 
 Conditions in the kubelet's order: PodReadyToStartContainers, Initialized, Ready,
 ContainersReady, then the scheduler's PodScheduled; container states waiting (ContainerCreating,
@@ -8,7 +9,7 @@ PodInitializing, CrashLoopBackOff), running or terminated, with docker:// ids (c
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Callable
 
 from ..apiserver.store import timestamp
 
@@ -16,12 +17,12 @@ Obj = dict[str, Any]
 ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
 
 
-def image_id(image: str) -> str:
-    """docker-pullable://<repository>@sha256:<digest>, one digest per image reference (cri-dockerd)."""
+def image_id(image: str, digest: str | None = None) -> str:
+    """docker-pullable://<repository>@sha256:<digest>, by default one digest per image reference (cri-dockerd)."""
     name = image.split("@")[0]
     if ":" in name.rsplit("/", 1)[-1]:
         name = name.rsplit(":", 1)[0]
-    return f"docker-pullable://{name}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
+    return f"docker-pullable://{name}@sha256:{digest or hashlib.sha256(image.encode()).hexdigest()}"
 
 
 def waiting(container: Obj, reason: str, message: str | None = None, restarts: int = 0,
@@ -38,8 +39,8 @@ def waiting(container: Obj, reason: str, message: str | None = None, restarts: i
 
 
 def running(container: Obj, container_id: str, started_at: str, restarts: int = 0,
-            last: Obj | None = None) -> Obj:
-    return {"name": container["name"], "image": container["image"], "imageID": image_id(container["image"]),
+            last: Obj | None = None, digest: str | None = None) -> Obj:
+    return {"name": container["name"], "image": container["image"], "imageID": image_id(container["image"], digest),
             "containerID": container_id, "ready": False, "restartCount": restarts, "started": True,
             "state": {"running": {"startedAt": started_at}}, "lastState": last or {}}
 
@@ -89,6 +90,38 @@ def refresh_conditions(pod: Obj, sandbox_ready: bool) -> None:
     merged = {**old, **wanted}
     status["conditions"] = [merged[kind] for kind in ORDER if kind in merged]
     status["observedGeneration"] = generation
+
+
+def settled(pod: Obj, node_ip: str, pod_ip: str, started_at: float, ready: bool, new_id: Callable[[], str]) -> Obj:
+    """The status of a pod its kubelet started at `started_at` and has run since (the seeded system
+    pods): sandbox and init containers done 2 s later (init containers Completed), every container
+    running from then on, Ready as `ready` says. `new_id` draws each container's image digest, then
+    its container id."""
+    started, running_since = timestamp(started_at), timestamp(started_at + 2)
+    spec = pod["spec"]
+    unready = f"containers with unready status: [{spec['containers'][0]['name']}]"
+
+    def container(spec_container: Obj, since: str) -> Obj:
+        digest, container_id = new_id(), new_id()
+        return running(spec_container, f"docker://{container_id}", since, digest=digest)
+
+    status: Obj = {
+        "observedGeneration": 1, "phase": "Running",
+        "conditions": [
+            condition("PodReadyToStartContainers", True, running_since),
+            condition("Initialized", True, running_since),
+            condition("Ready", ready, running_since, "ContainersNotReady", unready),
+            condition("ContainersReady", ready, running_since, "ContainersNotReady", unready),
+            condition("PodScheduled", True, started)],
+        "hostIP": node_ip, "hostIPs": [{"ip": node_ip}], "podIP": pod_ip, "podIPs": [{"ip": pod_ip}],
+        "startTime": started, "qosClass": pod["status"]["qosClass"],
+        "containerStatuses": [container(c, running_since) | {"ready": ready} for c in spec["containers"]]}
+    for found in status["conditions"]:
+        found["observedGeneration"] = 1
+    if spec.get("initContainers"):
+        status["initContainerStatuses"] = [terminated(container(c, started), 0, "Completed", running_since)
+                                           for c in spec["initContainers"]]
+    return status
 
 
 def set_ready(status: Obj, ready: bool, at: str) -> None:

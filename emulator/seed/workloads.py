@@ -17,7 +17,7 @@ from ..apiserver.store import Store, timestamp
 from ..base.cluster import CALICO_VERSION, NodeSpec
 from ..base.ids import Ids
 from ..controllers.lifecycle import SystemPods
-from . import podstatus
+from ..kubelet import pod_status
 
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.13.1"
 ETCD_IMAGE = "registry.k8s.io/etcd:3.6.6-0"
@@ -273,7 +273,7 @@ class _Builder:
             pod_annotations = self.addresses.pod_annotations(ip, sandbox)
         if annotations or pod_annotations:
             created["metadata"]["annotations"] = {**(annotations or {}), **pod_annotations}
-        created["status"] = podstatus.running(self.ids, created, host_ip, ip, at, ready)
+        created["status"] = pod_status.settled(created, host_ip, ip, at, ready, lambda: self.ids.hex(64))
         self.store.update("pods", created, manager="kubelet", subresource="status")
         return name
 
