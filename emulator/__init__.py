@@ -125,7 +125,7 @@ class EmulatedCluster:
 
     def describe(self) -> str:
         nodes = len(node_specs(self.faults))
-        cni = "kindnet" if "no-calico" in self.faults else f"Calico {CALICO_VERSION}"
+        cni = "kindnet" if fault_catalogue.NO_CALICO in self.faults else f"Calico {CALICO_VERSION}"
         return f"{PROFILE} ({nodes} node{'s' if nodes > 1 else ''}, {cni})"
 
     def kubeconfig(self, context: str = PROFILE) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from ..base import errors
-from ..base.faults import Flakiness
+from ..base.faults import API_FLAKY, API_SLOW, Flakiness
 from .journal import Journal
 from .server import error_response, is_discovery
 
@@ -38,9 +38,9 @@ def faults(active: frozenset[str], flakiness: Flakiness):
     (exec, port-forward), as an overloaded or restarting API server would; never discovery or health."""
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if "api-slow" in active:
+        if API_SLOW in active:
             await asyncio.sleep(SLOW_DELAY)
-        if "api-flaky" in active and not is_discovery(request.path):
+        if API_FLAKY in active and not is_discovery(request.path):
             failure = flakiness.next_failure()
             if failure == "500":
                 raise errors.internal("etcdserver: leader changed")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from .faults import SINGLE_NODE, THREE_NODES
+
 PROFILE = "lab4"
 MINIKUBE_VERSION = "v1.38.1"
 MINIKUBE_COMMIT = "c93a4cb9311efc66b90d33ea03f75f2c4120e9b0"   # git rev-parse v1.38.1
@@ -38,7 +40,7 @@ class NodeSpec:
 
 
 def node_specs(faults: frozenset[str]) -> list[NodeSpec]:
-    count = 1 if "single-node" in faults else 3 if "three-nodes" in faults else 2
+    count = 1 if SINGLE_NODE in faults else 3 if THREE_NODES in faults else 2
     names = [PROFILE] + [f"{PROFILE}-m{i:02d}" for i in range(2, count + 1)]
     return [NodeSpec(name, i) for i, name in enumerate(names)]
 

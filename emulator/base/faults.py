@@ -12,6 +12,24 @@ import random
 from dataclasses import dataclass
 from typing import Iterable
 
+# One name per fault: the emulator's modules and the self-tests use these, never the strings.
+SINGLE_NODE = "single-node"
+THREE_NODES = "three-nodes"
+NO_CALICO = "no-calico"
+CALICO_NODE_NOT_READY = "calico-node-not-ready"
+NODE_NOT_READY = "node-not-ready"
+POOL_DELETE_IGNORED = "pool-delete-ignored"
+IPAM_IGNORES_SELECTORS = "ipam-ignores-selectors"
+SCHEDULER_PACKS = "scheduler-packs"
+APP_NEVER_LISTENS = "app-never-listens"
+APP_CRASHLOOP = "app-crashloop"
+DNS_BROKEN = "dns-broken"
+CROSS_NODE_DROP = "cross-node-drop"
+NO_PING = "no-ping"
+PORTFORWARD_REFUSED = "portforward-refused"
+API_FLAKY = "api-flaky"
+API_SLOW = "api-slow"
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -21,23 +39,23 @@ class Fault:
 
 
 CATALOGUE: tuple[Fault, ...] = (
-    Fault("single-node", "has one node", ("R1",)),
-    Fault("three-nodes", "has three nodes (lab4-m03)", ("R1",)),
-    Fault("no-calico", "runs another CNI (kindnet): no Calico pods, no Calico CRDs", ("R1", "R2")),
-    Fault("calico-node-not-ready", "never gets calico-node Ready on the second node", ("R2",)),
-    Fault("node-not-ready", "has its second node NotReady", ("R2",)),
-    Fault("pool-delete-ignored", "brings the default pool back after it is deleted", ("R5",)),
-    Fault("ipam-ignores-selectors", "gives pods addresses from the default CIDR whatever the pools",
+    Fault(SINGLE_NODE, "has one node", ("R1",)),
+    Fault(THREE_NODES, "has three nodes (lab4-m03)", ("R1",)),
+    Fault(NO_CALICO, "runs another CNI (kindnet): no Calico pods, no Calico CRDs", ("R1", "R2")),
+    Fault(CALICO_NODE_NOT_READY, "never gets calico-node Ready on the second node", ("R2",)),
+    Fault(NODE_NOT_READY, "has its second node NotReady", ("R2",)),
+    Fault(POOL_DELETE_IGNORED, "brings the default pool back after it is deleted", ("R5",)),
+    Fault(IPAM_IGNORES_SELECTORS, "gives pods addresses from the default CIDR whatever the pools",
           ("R5",)),
-    Fault("scheduler-packs", "puts every replica on the first node", ("R6", "R10")),
-    Fault("app-never-listens", "never finishes the in-pod build: port 3000 refuses", ("R8", "R9")),
-    Fault("app-crashloop", "restarts the app container forever", ("R6",)),
-    Fault("dns-broken", "resolves no pod FQDN", ("R10",)),
-    Fault("cross-node-drop", "drops packets between nodes (same node works)", ("R10",)),
-    Fault("no-ping", "has no ping in the image (`sh: ping: not found`)", ("R10",)),
-    Fault("portforward-refused", "refuses port-forwards (error channel)", ("R8", "R9")),
-    Fault("api-flaky", "fails about one API request in five (500, 429, dropped connection)", ()),
-    Fault("api-slow", "answers every API request 200 ms late", ()),
+    Fault(SCHEDULER_PACKS, "puts every replica on the first node", ("R6", "R10")),
+    Fault(APP_NEVER_LISTENS, "never finishes the in-pod build: port 3000 refuses", ("R8", "R9")),
+    Fault(APP_CRASHLOOP, "restarts the app container forever", ("R6",)),
+    Fault(DNS_BROKEN, "resolves no pod FQDN", ("R10",)),
+    Fault(CROSS_NODE_DROP, "drops packets between nodes (same node works)", ("R10",)),
+    Fault(NO_PING, "has no ping in the image (`sh: ping: not found`)", ("R10",)),
+    Fault(PORTFORWARD_REFUSED, "refuses port-forwards (error channel)", ("R8", "R9")),
+    Fault(API_FLAKY, "fails about one API request in five (500, 429, dropped connection)", ()),
+    Fault(API_SLOW, "answers every API request 200 ms late", ()),
 )
 
 BY_NAME = {fault.name: fault for fault in CATALOGUE}
@@ -52,8 +70,8 @@ def parse(names: Iterable[str]) -> frozenset[str]:
     unknown = sorted(chosen - BY_NAME.keys())
     if unknown:
         raise UnknownFault(f"unknown fault {', '.join(unknown)}; known faults: {', '.join(BY_NAME)}")
-    if {"single-node", "three-nodes"} <= chosen:
-        raise UnknownFault("faults single-node and three-nodes exclude each other")
+    if {SINGLE_NODE, THREE_NODES} <= chosen:
+        raise UnknownFault(f"faults {SINGLE_NODE} and {THREE_NODES} exclude each other")
     return chosen
 
 

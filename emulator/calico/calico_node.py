@@ -23,14 +23,14 @@ from typing import Any
 from ..apiserver.store import Event, Store
 from ..base.cluster import Timeline
 from ..base.errors import ApiError
+from ..base.faults import CALICO_NODE_NOT_READY, IPAM_IGNORES_SELECTORS, NODE_NOT_READY, POOL_DELETE_IGNORED
 from ..base.reconcile import Reconciler
-from .ipam import DEFAULT_POOL, IGNORES_SELECTORS, POOLS, Ipam, IpamError, Pool
+from .ipam import DEFAULT_POOL, POOLS, Ipam, IpamError, Pool
 
 DEFAULT_POOL_NAME = "default-ipv4-ippool"
 FALLBACK_CIDR = "192.168.0.0/16"               # DEFAULT_IPV4_POOL_CIDR
 TUNNEL_ANNOTATION = "projectcalico.org/IPv4IPIPTunnelAddr"
-POOL_DELETE_IGNORED = "pool-delete-ignored"
-BLOCKING_FAULTS = {"calico-node-not-ready", "node-not-ready"}
+BLOCKING_FAULTS = {CALICO_NODE_NOT_READY, NODE_NOT_READY}
 Obj = dict[str, Any]
 
 
@@ -124,7 +124,7 @@ class CalicoNode:
                 self._reconcile_tunnel(node)
 
     def _tunnel_pools(self, node: Obj) -> list[Pool]:
-        if IGNORES_SELECTORS in self.faults:
+        if IPAM_IGNORES_SELECTORS in self.faults:
             return [DEFAULT_POOL]
         labels = node["metadata"].get("labels") or {}
         pools = []

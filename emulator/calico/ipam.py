@@ -33,13 +33,13 @@ from typing import Any, Iterator
 from ..apiserver.store import Store
 from ..base.cluster import POD_SUBNET
 from ..base.errors import ApiError
+from ..base.faults import IPAM_IGNORES_SELECTORS
 from . import calico_selector
 
 GROUP = "crd.projectcalico.org"
 POOLS, BLOCKS, AFFINITIES, HANDLES = (f"{plural}.{GROUP}" for plural in
                                       ("ippools", "ipamblocks", "blockaffinities", "ipamhandles"))
 POOLS_ANNOTATION = "cni.projectcalico.org/ipv4pools"
-IGNORES_SELECTORS = "ipam-ignores-selectors"
 Obj = dict[str, Any]
 
 
@@ -119,7 +119,7 @@ class Ipam:
 
     def choose_pools(self, node: str, use: str, namespace: Obj | None,
                      requested: list[str] | None = None) -> list[Pool]:
-        if IGNORES_SELECTORS in self.faults:
+        if IPAM_IGNORES_SELECTORS in self.faults:
             return [DEFAULT_POOL]
         enabled = [p for p in self.pools() if not p.disabled]
         if not enabled:

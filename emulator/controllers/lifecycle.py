@@ -22,6 +22,7 @@ from typing import Any
 from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
+from ..base.faults import CALICO_NODE_NOT_READY, NODE_NOT_READY
 from ..base.ids import Ids
 from ..kubelet import pod_status
 
@@ -50,7 +51,7 @@ class Lifecycle:
         self._unsubscribe = self.store.subscribe(self._on_event)
         self._later(self.timeline.calico_node_ready, self._calico_nodes_ready)
         self._later(self.timeline.workloads_ready, self._workloads_ready)
-        if "calico-node-not-ready" in self.faults and self._faulty_calico_node():
+        if CALICO_NODE_NOT_READY in self.faults and self._faulty_calico_node():
             self._later(self.timeline.calico_restart_period, self._restart_faulty_calico_node)
 
     def stop(self) -> None:
@@ -78,7 +79,7 @@ class Lifecycle:
         self.store.update("pods", pod, manager="kubelet", subresource="status")
 
     def _calico_nodes_ready(self) -> None:
-        blocked = {self._faulty_calico_node()} if self.faults & {"calico-node-not-ready", "node-not-ready"} else set()
+        blocked = {self._faulty_calico_node()} if self.faults & {CALICO_NODE_NOT_READY, NODE_NOT_READY} else set()
         for name in self.system.calico_node.values():
             if name not in blocked:
                 self._set_ready(name)

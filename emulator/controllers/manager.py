@@ -15,6 +15,7 @@ from typing import Any, Callable, Protocol
 from ..apiserver.events import EventRecorder
 from ..apiserver.store import Event, Store
 from ..base.cluster import Milestones, Timeline
+from ..base.faults import NO_CALICO
 from ..base.ids import Ids
 from ..base.reconcile import Reconciler
 from ..calico.calico_node import CalicoNode
@@ -44,7 +45,7 @@ class ControllerManager:
         self.events = EventRecorder(store)
         self.ipam = Ipam(store, faults)
         self.calico_node = CalicoNode(store, self.ipam, timeline, faults)
-        cni: Any = HostLocal(store) if "no-calico" in faults else Calico(store, self.ipam)
+        cni: Any = HostLocal(store) if NO_CALICO in faults else Calico(store, self.ipam)
         self.scheduler = Scheduler(store, self.events, timeline, faults, milestones, rng)
         self.kubelet = Kubelet(store, cni, self.events, logs, app_log, self.calico_node.felix_and_bird_ready,
                                timeline, faults, milestones, ids)

@@ -29,11 +29,11 @@ from ..apiserver.store import Event, Store, timestamp
 from ..base import label_selector, quantity
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
+from ..base.faults import SCHEDULER_PACKS
 from ..base.images import is_lab_pod
 from ..base.reconcile import Reconciler
 
 Obj = dict[str, Any]
-PACKS = "scheduler-packs"
 MAX_SCORE = 100
 DEFAULT_CPU, DEFAULT_MEMORY = 100, 200 * quantity.MI          # schedutil.GetNonzeroRequests
 SYSTEM_DEFAULT_CONSTRAINTS = ({"maxSkew": 3, "topologyKey": "kubernetes.io/hostname"},
@@ -134,7 +134,7 @@ class Scheduler:
         feasible = []
         for node in nodes:
             reason = self._node_filters(pod, node, pods)
-            if reason is None and PACKS not in self.faults:
+            if reason is None and SCHEDULER_PACKS not in self.faults:
                 reason = self._spread_filter(pod, node, nodes, pods) or self._affinity_filter(pod, node, nodes, pods)
             if reason:
                 reasons[reason] += 1
@@ -142,7 +142,7 @@ class Scheduler:
                 feasible.append(node)
         if not feasible:
             self._unschedulable(pod, reasons, len(nodes))
-        elif PACKS in self.faults:
+        elif SCHEDULER_PACKS in self.faults:
             self._bind(pod, feasible[0])
         else:
             self._bind(pod, self._best(pod, feasible, nodes, pods))

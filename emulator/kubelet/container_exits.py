@@ -23,12 +23,12 @@ from typing import Any
 
 from ..base import quantity
 from ..base.cluster import Timeline
+from ..base.faults import APP_CRASHLOOP
 from ..base.images import image_for
 from ..runtime import react_app
 
 Obj = dict[str, Any]
 BUILD_MEMORY = 512 * quantity.MI
-CRASHLOOP = "app-crashloop"
 BACKOFF_CAP = 30
 NPM_FAILURE = (react_app.LOG_STARTED, "npm ERR! code ELIFECYCLE", "npm ERR! errno 1",
                "npm ERR! frontend@0.1.0 build: `react-scripts build`", "npm ERR! Exit status 1",
@@ -54,7 +54,7 @@ def planned_exit(container: Obj, timeline: Timeline, faults: frozenset[str]) -> 
         limit = memory_limit(container)
         if limit is not None and limit < BUILD_MEMORY:
             return Exit(timeline.seconds(timeline.oom_after), 137, "OOMKilled", ())
-        if CRASHLOOP in faults:
+        if APP_CRASHLOOP in faults:
             return Exit(0.0, 1, "Error", NPM_FAILURE)
         return None
     if image.shell == "busybox" and not container.get("command") and not container.get("args"):

@@ -31,6 +31,7 @@ from ..apiserver.events import EventRecorder
 from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
+from ..base.faults import APP_NEVER_LISTENS
 from ..base.ids import Ids
 from ..base.images import image_for, is_lab_pod
 from ..base.reconcile import Reconciler
@@ -406,7 +407,7 @@ class Kubelet:
         if not image_for(container["image"]).runs_lab_app:
             return
         self.milestones.mark(f"app-pod-running/{pod['metadata']['name']}")
-        if planned is None and react_app.APP_NEVER_LISTENS not in self.faults:
+        if planned is None and APP_NEVER_LISTENS not in self.faults:
             # The pod runtime serves once the build has run from the recorded startedAt (whole seconds,
             # as the API writes it): the milestone keeps the same clock, so it is never after the app answers.
             started = react_app.container_started_at(pod, name) or time.time()

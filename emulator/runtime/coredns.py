@@ -12,11 +12,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from ..base.faults import DNS_BROKEN
 from .cluster_view import ClusterView
 from .network import gateway_ip, node_ip
 
 CLUSTER_DOMAIN = "cluster.local"
-DNS_BROKEN = "dns-broken"
 
 NOERROR, SERVFAIL, NXDOMAIN = 0, 2, 3
 RCODE_NAMES = {NOERROR: "NOERROR", SERVFAIL: "SERVFAIL", NXDOMAIN: "NXDOMAIN"}

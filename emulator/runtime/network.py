@@ -12,10 +12,9 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from ..base.faults import CROSS_NODE_DROP
 from .cluster_view import ClusterView
 from .streams import PipeEnd, pipe
-
-CROSS_NODE_DROP = "cross-node-drop"
 
 Server = Callable[[PipeEnd], Awaitable[None]]
 Listener = Callable[[dict, int], Server | None]

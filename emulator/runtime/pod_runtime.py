@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
+from ..base.faults import NO_PING, PORTFORWARD_REFUSED
 from ..base.images import Image, image_for
 from . import react_app
 from .busybox import APPLETS, COREUTILS, Process, run_applet
@@ -32,8 +33,6 @@ from .resolver import StubResolver, hosts_file, pod_hostname, resolv_conf
 from .sh import Shell, Streams
 from .streams import PipeEnd
 
-NO_PING = "no-ping"
-PORTFORWARD_REFUSED = "portforward-refused"
 SHELLS = {"busybox": {"sh", "ash"}, "bash": {"sh", "bash"}}
 NOT_FOUND = {"busybox": "sh: {}: not found\n", "bash": "sh: line 1: {}: command not found\n"}
 PATH_DIRS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")

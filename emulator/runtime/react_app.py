@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..base.faults import APP_NEVER_LISTENS
 from .streams import PipeEnd
 
 PORT = 3000
-APP_NEVER_LISTENS = "app-never-listens"
 PLACEHOLDER = "(\u208c \u1d55\u0323\u0323\u0323\u0323\u0323 \u11bd \u1d55\u0323\u0323\u0323\u0323\u0323\u208c)"
 # Node's http.Server keepAliveTimeout default (5000 ms) closes idle keep-alive connections
 KEEP_ALIVE_SECONDS = 5.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..apiserver.store import Store
 from ..base.cluster import Timeline, node_specs
+from ..base.faults import NO_CALICO
 from ..base.ids import Ids
 from ..controllers.lifecycle import SystemPods
 from . import calico, config, nodes, workloads
@@ -16,7 +17,7 @@ from . import calico, config, nodes, workloads
 def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, now: float) -> SystemPods:
     specs = node_specs(faults)
     booted = now - timeline.booted_ago
-    with_calico = "no-calico" not in faults
+    with_calico = NO_CALICO not in faults
     config.namespaces(store, booted)
     network = calico.Network(specs, ids) if with_calico else calico.HostLocal(specs)
     nodes.create(store, specs, faults, ids, network, booted)

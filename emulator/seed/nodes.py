@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from ..apiserver.discovery import KUBERNETES_VERSION
 from ..apiserver.store import Store, timestamp
 from ..base.cluster import MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
+from ..base.faults import NODE_NOT_READY
 from ..base.ids import Ids
 
 DOCKER_VERSION = "docker://29.2.1"
@@ -101,7 +102,7 @@ def _lease(node: dict[str, Any]) -> dict[str, Any]:
 def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids, network: Annotates,
            booted: float) -> None:
     for node in specs:
-        ready = not ("node-not-ready" in faults and node.index == 1)
+        ready = not (NODE_NOT_READY in faults and node.index == 1)
         created = store.create("nodes", node_object(node, ids, network, booted, ready), manager="kubelet",
                                at=booted + 35 * node.index)
         store.create("leases.coordination.k8s.io", _lease(created), manager="kubelet", at=booted + 35 * node.index)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from ..apiserver.discovery import KUBERNETES_VERSION
 from ..apiserver.store import Store, timestamp
 from ..base.cluster import CALICO_VERSION, NodeSpec
+from ..base.faults import NO_CALICO
 from ..base.ids import Ids
 from ..controllers.lifecycle import SystemPods
 from ..kubelet import pod_status
@@ -316,7 +317,7 @@ def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids
            booted: float) -> SystemPods:
     b = _Builder(store, ids, addresses, specs, booted)
     system = SystemPods()
-    with_calico = "no-calico" not in faults
+    with_calico = NO_CALICO not in faults
     primary = specs[0]
     accounts = ["coredns", "kube-proxy", "storage-provisioner"] + (
         ["calico-kube-controllers", "calico-node", "calico-cni-plugin"] if with_calico else ["kindnet"])
