@@ -11,9 +11,8 @@ import base64
 import hashlib
 from typing import Any
 
+from ..base.cluster import KUBERNETES_VERSION
 from .resources import BUILTIN_GROUP_ORDER, ResourceType
-
-KUBERNETES_VERSION = "v1.35.1"      # minikube v1.38.1 default (platform-facts 1.1)
 
 
 def version(build_date: str) -> dict[str, Any]:

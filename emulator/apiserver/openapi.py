@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Any
 
-from .discovery import KUBERNETES_VERSION
+from ..base.cluster import KUBERNETES_VERSION
 from .resources import ResourceType
 
 _PATCH_PARAMETERS = [{"name": name, "in": "query", "schema": {"type": kind, "uniqueItems": True}}

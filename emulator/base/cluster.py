@@ -15,6 +15,7 @@ from .faults import SINGLE_NODE, THREE_NODES
 PROFILE = "lab4"
 MINIKUBE_VERSION = "v1.38.1"
 MINIKUBE_COMMIT = "c93a4cb9311efc66b90d33ea03f75f2c4120e9b0"   # git rev-parse v1.38.1
+KUBERNETES_VERSION = "v1.35.1"                # minikube v1.38.1 default (platform-facts 1.1)
 CALICO_VERSION = "v3.31.3"
 POD_SUBNET = "10.244.0.0/16"                  # cni.DefaultPodCIDR, kubeadm podSubnet
 SERVICE_SUBNET = "10.96.0.0/12"

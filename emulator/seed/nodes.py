@@ -11,9 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from ..apiserver.discovery import KUBERNETES_VERSION
 from ..apiserver.store import Store, timestamp
-from ..base.cluster import MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
+from ..base.cluster import KUBERNETES_VERSION, MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
 from ..base.faults import NODE_NOT_READY
 from ..base.ids import Ids
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from ..apiserver.discovery import KUBERNETES_VERSION
 from ..apiserver.store import Store, timestamp
-from ..base.cluster import CALICO_VERSION, NodeSpec
+from ..base.cluster import CALICO_VERSION, KUBERNETES_VERSION, NodeSpec
 from ..base.faults import NO_CALICO
 from ..base.ids import Ids
 from ..controllers.lifecycle import SystemPods
