@@ -4,12 +4,12 @@
     with EmulatedCluster(faults=("api-slow",), timeline=Timeline(scale=0.1)) as cluster:
         cluster.write_kubeconfig(path)          # current-context lab4 reaches the emulator
         cluster.url                             # http://127.0.0.1:<port>
-        cluster.requests.writes()               # journal of API requests (emulator.journal)
+        cluster.requests.writes()               # journal of API requests (emulator.apiserver.journal)
         cluster.milestones                      # {"calico-node-ready": 1.5, ...}
         cluster.call(fn, *args)                 # run fn(*args) on the server loop (store access)
 
-`cluster.store` (emulator.store.Store), `cluster.logs` (emulator.logs.LogBook) and
-`cluster.pod_streams` (exec/port-forward hook, see emulator.server.PodStreams) are the extension
+`cluster.store` (emulator.apiserver.store.Store), `cluster.logs` (emulator.kubelet.logs.LogBook) and
+`cluster.pod_streams` (exec/port-forward hook, see emulator.apiserver.server.PodStreams) are the extension
 points for controllers, the pod runtime and the stream protocols. The store must only be touched
 on the server loop: from another thread use `call`.
 """

@@ -1,4 +1,4 @@
-"""The ClusterView (emulator.cluster_view) of the live store, for the pod runtime.
+"""The ClusterView (emulator.runtime.cluster_view) of the live store, for the pod runtime.
 
 Read-only, on the server loop: every call returns the current stored objects themselves
 (`Store.view`, no copies), so the runtime must never change them.

@@ -3,7 +3,7 @@
 kube-controller-manager (Deployment, ReplicaSet, DaemonSet, Endpoints/EndpointSlice
 controllers), kube-scheduler, the kubelets with the CNI (Calico IPAM, or kindnet under
 `no-calico`), and calico-node's own start-up and tunnel-address logic. Each runs level-triggered
-syncs on the server loop (`emulator.reconcile`); every store change is offered to the loops that
+syncs on the server loop (`emulator.base.reconcile`); every store change is offered to the loops that
 watch its resource.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What `pods/log` serves: the kubelet's log book, plus the lab app's own lines.
 
-The log book (`emulator.logs`) holds what the emulated kubelet recorded (output of containers
+The log book (`emulator.kubelet.logs`) holds what the emulated kubelet recorded (output of containers
 that ended, kept as `previous` after a restart). The running lab app's lines come from the pod
 runtime, which derives them from the container's startedAt and the build time (`Builing
 frontend` at the start, `build finished` / `Server started on port 3000` when the build is done);

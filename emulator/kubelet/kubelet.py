@@ -5,7 +5,7 @@ A new pod goes through the kubelet's SyncPod steps along the Timeline:
    PodInitializing); a missing imagePullSecret is the Warning FailedToRetrieveImagePullSecret
    "Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not
    succeed." and the pull goes on (`kubelet_pods.go` getPullSecretsForPod);
-2. sandbox (`sandbox`): the CNI ADD (`emulator.cni`) gives the pod its IP; a failure is the Warning
+2. sandbox (`sandbox`): the CNI ADD (`emulator.calico.cni`) gives the pod its IP; a failure is the Warning
    FailedCreatePodSandBox with cri-dockerd's wording, retried every `sandbox_retry` while the pod
    stays ContainerCreating; a NotReady node's network is not ready (NetworkNotReady);
 3. per container, init containers first: Pulling/Pulled (or "already present on machine"),

@@ -2,7 +2,7 @@
 
 `build(store, faults, timeline, ids)` creates them through the store (so they carry uids,
 resourceVersions, defaults and managedFields like any other object) and returns the SystemPods
-whose readiness `emulator.lifecycle` advances along the Timeline.
+whose readiness `emulator.controllers.lifecycle` advances along the Timeline.
 """
 from __future__ import annotations
 
