@@ -4,12 +4,12 @@
     with EmulatedCluster(faults=("api-slow",), timeline=Timeline(scale=0.1)) as cluster:
         cluster.write_kubeconfig(path)          # current-context lab4 reaches the emulator
         cluster.url                             # http://127.0.0.1:<port>
-        cluster.requests.writes()               # journal of API requests (emulator.journal)
+        cluster.requests.writes()               # journal of API requests (emulator.apiserver.journal)
         cluster.milestones                      # {"calico-node-ready": 1.5, ...}
         cluster.call(fn, *args)                 # run fn(*args) on the server loop (store access)
 
-`cluster.store` (emulator.store.Store), `cluster.logs` (emulator.logs.LogBook) and
-`cluster.pod_streams` (exec/port-forward hook, see emulator.server.PodStreams) are the extension
+`cluster.store` (emulator.apiserver.store.Store), `cluster.logs` (emulator.kubelet.logs.LogBook) and
+`cluster.pod_streams` (exec/port-forward hook, see emulator.apiserver.server.PodStreams) are the extension
 points for controllers, the pod runtime and the stream protocols. The store must only be touched
 on the server loop: from another thread use `call`.
 """
@@ -29,19 +29,21 @@ from typing import Any, Callable, Iterable
 import yaml
 from aiohttp import web
 
-from . import faults as fault_catalogue, middleware, seed
-from .cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
-from .container_logs import ContainerLogs
-from .controllers import ControllerManager
-from .faults import Flakiness, UnknownFault
-from .ids import Ids
-from .journal import Journal
-from .lifecycle import Lifecycle
-from .logs import LogBook
-from .pod_runtime import PodRuntime
-from .server import Handlers, PodStreams
-from .store import Store
-from .store_view import StoreView
+from . import seed
+from .apiserver import middleware
+from .apiserver.journal import Journal
+from .apiserver.server import Handlers, PodStreams
+from .apiserver.store import Store
+from .apiserver.store_view import StoreView
+from .base import faults as fault_catalogue
+from .base.cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
+from .base.faults import Flakiness, UnknownFault
+from .base.ids import Ids
+from .controllers.lifecycle import Lifecycle
+from .controllers.manager import ControllerManager
+from .kubelet.container_logs import ContainerLogs
+from .kubelet.logs import LogBook
+from .runtime.pod_runtime import PodRuntime
 
 __all__ = ["EmulatedCluster", "Timeline", "UnknownFault", "PodStreams"]
 
@@ -123,7 +125,7 @@ class EmulatedCluster:
 
     def describe(self) -> str:
         nodes = len(node_specs(self.faults))
-        cni = "kindnet" if "no-calico" in self.faults else f"Calico {CALICO_VERSION}"
+        cni = "kindnet" if fault_catalogue.NO_CALICO in self.faults else f"Calico {CALICO_VERSION}"
         return f"{PROFILE} ({nodes} node{'s' if nodes > 1 else ''}, {cni})"
 
     def kubeconfig(self, context: str = PROFILE) -> dict[str, Any]:

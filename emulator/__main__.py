@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from . import EmulatedCluster
-from .cluster import TIMELINES
-from .faults import CATALOGUE, UnknownFault
+from .base.cluster import TIMELINES
+from .base.faults import CATALOGUE, UnknownFault
 
 
 class _Parser(argparse.ArgumentParser):

@@ -2,21 +2,22 @@
 
 `build(store, faults, timeline, ids)` creates them through the store (so they carry uids,
 resourceVersions, defaults and managedFields like any other object) and returns the SystemPods
-whose readiness `emulator.lifecycle` advances along the Timeline.
+whose readiness `emulator.controllers.lifecycle` advances along the Timeline.
 """
 from __future__ import annotations
 
-from ..cluster import Timeline, node_specs
-from ..ids import Ids
-from ..store import Store
+from ..apiserver.store import Store
+from ..base.cluster import Timeline, node_specs
+from ..base.faults import NO_CALICO
+from ..base.ids import Ids
+from ..controllers.lifecycle import SystemPods
 from . import calico, config, nodes, workloads
-from .podstatus import SystemPods
 
 
 def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, now: float) -> SystemPods:
     specs = node_specs(faults)
     booted = now - timeline.booted_ago
-    with_calico = "no-calico" not in faults
+    with_calico = NO_CALICO not in faults
     config.namespaces(store, booted)
     network = calico.Network(specs, ids) if with_calico else calico.HostLocal(specs)
     nodes.create(store, specs, faults, ids, network, booted)

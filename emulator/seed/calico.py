@@ -14,9 +14,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from ..cluster import CALICO_VERSION, POD_SUBNET, NodeSpec
-from ..ids import Ids
-from ..store import Store, timestamp
+from ..apiserver.store import Store, timestamp
+from ..base.cluster import CALICO_VERSION, POD_SUBNET, NodeSpec
+from ..base.ids import Ids
 
 GROUP = "crd.projectcalico.org"
 

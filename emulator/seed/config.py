@@ -8,8 +8,8 @@ controlPlaneEndpoint control-plane.minikube.internal:8443). coredns Corefile: ku
 """
 from __future__ import annotations
 
-from ..cluster import POD_SUBNET, SERVICE_SUBNET, NodeSpec
-from ..store import Store
+from ..apiserver.store import Store
+from ..base.cluster import KUBERNETES_VERSION, POD_SUBNET, SERVICE_SUBNET, NodeSpec
 
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
@@ -76,7 +76,7 @@ etcd:
     dataDir: /var/lib/minikube/etcd
 imageRepository: registry.k8s.io
 kind: ClusterConfiguration
-kubernetesVersion: v1.35.1
+kubernetesVersion: {KUBERNETES_VERSION}
 networking:
   dnsDomain: cluster.local
   podSubnet: {POD_SUBNET}

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from ..cluster import MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
-from ..discovery import KUBERNETES_VERSION
-from ..ids import Ids
-from ..store import Store, timestamp
+from ..apiserver.store import Store, timestamp
+from ..base.cluster import KUBERNETES_VERSION, MINIKUBE_COMMIT, MINIKUBE_VERSION, PROFILE, NodeSpec
+from ..base.faults import NODE_NOT_READY
+from ..base.ids import Ids
 
 DOCKER_VERSION = "docker://29.2.1"
 OS_IMAGE = "Debian GNU/Linux 12 (bookworm)"
@@ -101,7 +101,7 @@ def _lease(node: dict[str, Any]) -> dict[str, Any]:
 def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids, network: Annotates,
            booted: float) -> None:
     for node in specs:
-        ready = not ("node-not-ready" in faults and node.index == 1)
+        ready = not (NODE_NOT_READY in faults and node.index == 1)
         created = store.create("nodes", node_object(node, ids, network, booted, ready), manager="kubelet",
                                at=booted + 35 * node.index)
         store.create("leases.coordination.k8s.io", _lease(created), manager="kubelet", at=booted + 35 * node.index)

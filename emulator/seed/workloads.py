@@ -12,12 +12,12 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from ..cluster import CALICO_VERSION, NodeSpec
-from ..discovery import KUBERNETES_VERSION
-from ..ids import Ids
-from ..store import Store, timestamp
-from . import podstatus
-from .podstatus import SystemPods
+from ..apiserver.store import Store, timestamp
+from ..base.cluster import CALICO_VERSION, KUBERNETES_VERSION, NodeSpec
+from ..base.faults import NO_CALICO
+from ..base.ids import Ids
+from ..controllers.lifecycle import SystemPods
+from ..kubelet import pod_status
 
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.13.1"
 ETCD_IMAGE = "registry.k8s.io/etcd:3.6.6-0"
@@ -273,7 +273,7 @@ class _Builder:
             pod_annotations = self.addresses.pod_annotations(ip, sandbox)
         if annotations or pod_annotations:
             created["metadata"]["annotations"] = {**(annotations or {}), **pod_annotations}
-        created["status"] = podstatus.running(self.ids, created, host_ip, ip, at, ready)
+        created["status"] = pod_status.settled(created, host_ip, ip, at, ready, lambda: self.ids.hex(64))
         self.store.update("pods", created, manager="kubelet", subresource="status")
         return name
 
@@ -316,7 +316,7 @@ def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids
            booted: float) -> SystemPods:
     b = _Builder(store, ids, addresses, specs, booted)
     system = SystemPods()
-    with_calico = "no-calico" not in faults
+    with_calico = NO_CALICO not in faults
     primary = specs[0]
     accounts = ["coredns", "kube-proxy", "storage-provisioner"] + (
         ["calico-kube-controllers", "calico-node", "calico-cni-plugin"] if with_calico else ["kindnet"])

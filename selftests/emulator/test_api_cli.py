@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from emulator.base.faults import API_FLAKY, SINGLE_NODE, THREE_NODES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,7 +22,7 @@ def _emulator(*args: str, **kwargs) -> subprocess.Popen:
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_prints_one_line_and_stops_cleanly(tmp_path, stop):
     kubeconfig = tmp_path / "kc"
-    process = _emulator("serve", "--kubeconfig", str(kubeconfig), "--fault", "three-nodes", "--time-scale", "0.1")
+    process = _emulator("serve", "--kubeconfig", str(kubeconfig), "--fault", THREE_NODES, "--time-scale", "0.1")
     try:
         line = process.stdout.readline()
         assert line.startswith("emulator: lab4 (3 nodes, Calico v3.31.3) at http://127.0.0.1:")
@@ -41,12 +43,12 @@ def test_serve_prints_one_line_and_stops_cleanly(tmp_path, stop):
 def test_faults_lists_the_catalogue():
     out, _ = _emulator("faults").communicate(timeout=30)
     lines = out.splitlines()
-    assert len(lines) == 16 and lines[0].startswith("single-node")
-    assert any(line.startswith("api-flaky") for line in lines)
+    assert len(lines) == 16 and lines[0].startswith(SINGLE_NODE)
+    assert any(line.startswith(API_FLAKY) for line in lines)
 
 
 @pytest.mark.parametrize("args, message", [
-    (("serve", "--kubeconfig", "/tmp/x", "--fault", "nope"), "unknown fault nope; known faults: single-node"),
+    (("serve", "--kubeconfig", "/tmp/x", "--fault", "nope"), f"unknown fault nope; known faults: {SINGLE_NODE}"),
     (("serve",), "the following arguments are required: --kubeconfig"),
     (("serve", "--kubeconfig", "/tmp/x", "--time-scale", "0"), "--time-scale must be positive"),
     (("bogus",), "invalid choice: 'bogus'"),

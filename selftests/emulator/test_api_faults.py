@@ -9,7 +9,8 @@ from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
 from emulator import EmulatedCluster, UnknownFault
-from emulator.faults import CATALOGUE
+from emulator.base.faults import (API_FLAKY, API_SLOW, CALICO_NODE_NOT_READY, CATALOGUE, DNS_BROKEN, NO_CALICO,
+                                  NODE_NOT_READY, SINGLE_NODE, THREE_NODES)
 
 
 def _wait_for(predicate, timeout: float = 5.0):
@@ -40,14 +41,14 @@ def test_fresh_cluster_gets_calico_ready_on_both_nodes(api, emulated_cluster):
     assert ds.status.number_ready == ds.status.desired_number_scheduled == 2
 
 
-@pytest.mark.faults("single-node")
+@pytest.mark.faults(SINGLE_NODE)
 def test_single_node(api):
     core = client.CoreV1Api(api)
     assert [n.metadata.name for n in core.list_node().items] == ["lab4"]
     assert list(_calico_nodes(core)) == ["lab4"]
 
 
-@pytest.mark.faults("three-nodes")
+@pytest.mark.faults(THREE_NODES)
 def test_three_nodes(api):
     core = client.CoreV1Api(api)
     nodes = {n.metadata.name: n for n in core.list_node().items}
@@ -58,7 +59,7 @@ def test_three_nodes(api):
     assert sorted(_calico_nodes(core)) == ["lab4", "lab4-m02", "lab4-m03"]
 
 
-@pytest.mark.faults("no-calico")
+@pytest.mark.faults(NO_CALICO)
 def test_no_calico(api):
     core = client.CoreV1Api(api)
     assert "crd.projectcalico.org" not in {g.name for g in client.ApisApi(api).get_api_versions().groups}
@@ -73,7 +74,7 @@ def test_no_calico(api):
     assert error.value.status == 404
 
 
-@pytest.mark.faults("calico-node-not-ready")
+@pytest.mark.faults(CALICO_NODE_NOT_READY)
 def test_calico_node_not_ready_on_second_node(api, emulated_cluster):
     core = client.CoreV1Api(api)
     period = emulated_cluster.timeline.seconds(emulated_cluster.timeline.calico_restart_period)
@@ -90,7 +91,7 @@ def test_calico_node_not_ready_on_second_node(api, emulated_cluster):
     assert "calico-node-ready" not in emulated_cluster.milestones
 
 
-@pytest.mark.faults("node-not-ready")
+@pytest.mark.faults(NODE_NOT_READY)
 def test_node_not_ready(api, kubectl):
     node = client.CoreV1Api(api).read_node("lab4-m02")
     ready = next(c for c in node.status.conditions if c.type == "Ready")
@@ -99,7 +100,7 @@ def test_node_not_ready(api, kubectl):
     assert "lab4-m02   NotReady" in kubectl("get", "nodes").stdout
 
 
-@pytest.mark.faults("api-flaky")
+@pytest.mark.faults(API_FLAKY)
 def test_api_flaky_fails_about_one_in_five_never_twice_in_a_row(kubeconfig, emulated_cluster):
     # urllib3's default Retry would silently retry the 429s (Retry-After) and the dropped connections.
     configuration = client.Configuration()
@@ -128,7 +129,7 @@ def test_api_flaky_fails_about_one_in_five_never_twice_in_a_row(kubeconfig, emul
     assert len(dropped) == outcomes.count("drop")
 
 
-@pytest.mark.faults("api-slow")
+@pytest.mark.faults(API_SLOW)
 def test_api_slow_adds_200ms(api):
     core = client.CoreV1Api(api)
     started = time.monotonic()
@@ -140,10 +141,11 @@ def test_api_slow_adds_200ms(api):
 def test_unknown_fault_names_the_known_ones():
     with pytest.raises(UnknownFault) as error:
         EmulatedCluster(["dns-brokn"])
-    assert "unknown fault dns-brokn" in str(error.value) and "dns-broken" in str(error.value)
+    assert "unknown fault dns-brokn" in str(error.value) and DNS_BROKEN in str(error.value)
 
 
 def test_catalogue_matches_design():
+    # The names as students and CI type them (--emulator-fault NAME): spelled out here on purpose.
     assert [f.name for f in CATALOGUE] == [
         "single-node", "three-nodes", "no-calico", "calico-node-not-ready", "node-not-ready", "pool-delete-ignored",
         "ipam-ignores-selectors", "scheduler-packs", "app-never-listens", "app-crashloop", "dns-broken",

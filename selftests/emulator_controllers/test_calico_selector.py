@@ -1,9 +1,9 @@
-"""The emulator's own parser of Calico's selector language (emulator.calico_selector)."""
+"""The emulator's own parser of Calico's selector language (emulator.calico.calico_selector)."""
 from __future__ import annotations
 
 import pytest
 
-from emulator.calico_selector import SelectorError, parse
+from emulator.calico.calico_selector import SelectorError, parse
 
 RACK0 = {"rack": "0", "kubernetes.io/hostname": "lab4"}
 

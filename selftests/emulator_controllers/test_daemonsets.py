@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.base.faults import CALICO_NODE_NOT_READY
+
 from .lab import ready, wait_for
 
 
@@ -30,7 +32,7 @@ def test_a_deleted_calico_node_pod_comes_back_on_its_node(lab):
     assert {e.reason for e in lab.events("kube-system", name="calico-node")} >= {"SuccessfulCreate"}
 
 
-@pytest.mark.faults("calico-node-not-ready")
+@pytest.mark.faults(CALICO_NODE_NOT_READY)
 def test_under_calico_node_not_ready_the_replacement_stays_unready(lab):
     victim = next(p for p in _calico_nodes(lab) if p.spec.node_name == "lab4-m02")
     lab.core.delete_namespaced_pod(victim.metadata.name, "kube-system")

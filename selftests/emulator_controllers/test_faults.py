@@ -7,10 +7,12 @@ import json
 import pytest
 from kubernetes.client.rest import ApiException
 
+from emulator.base.faults import APP_CRASHLOOP, IPAM_IGNORES_SELECTORS, POOL_DELETE_IGNORED, SCHEDULER_PACKS
+
 from .lab import DEFAULT_POOL, in_network, lab_container, ready, wait_for
 
 
-@pytest.mark.faults("pool-delete-ignored")
+@pytest.mark.faults(POOL_DELETE_IGNORED)
 def test_pool_delete_ignored_brings_the_default_pool_back(lab):
     lab.provision_pools()
     pool = wait_for("the default pool back", lambda: lab.pools().get(DEFAULT_POOL))
@@ -23,7 +25,7 @@ def test_pool_delete_ignored_brings_the_default_pool_back(lab):
     assert in_network(on_lab4.status.pod_ip, "10.244.0.0/16"), on_lab4.status.pod_ip
 
 
-@pytest.mark.faults("ipam-ignores-selectors")
+@pytest.mark.faults(IPAM_IGNORES_SELECTORS)
 def test_ipam_ignores_selectors_hands_out_default_cidr_addresses(lab):
     lab.provision_pools()
     assert DEFAULT_POOL not in lab.pools() and len(lab.pools()) == 2
@@ -33,7 +35,7 @@ def test_ipam_ignores_selectors_hands_out_default_cidr_addresses(lab):
     assert all(in_network(p.status.pod_ip, "10.244.0.0/16") for p in pods), [p.status.pod_ip for p in pods]
 
 
-@pytest.mark.faults("scheduler-packs")
+@pytest.mark.faults(SCHEDULER_PACKS)
 def test_scheduler_packs_puts_every_replica_on_the_first_node(lab):
     lab.provision_pools()
     lab.apply_reference_workload()
@@ -56,7 +58,7 @@ def _backing_off(lab, name: str):
     return waiting if waiting and waiting.reason == "CrashLoopBackOff" else None
 
 
-@pytest.mark.faults("app-crashloop")
+@pytest.mark.faults(APP_CRASHLOOP)
 def test_app_crashloop_restarts_the_app_forever(lab):
     lab.provision_pools()
     lab.apply_reference_workload()

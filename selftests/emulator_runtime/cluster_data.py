@@ -49,7 +49,7 @@ def endpoints(name: str, namespace: str, pods: list[dict], ports: list[dict]) ->
 
 
 class FakeView:
-    """The ClusterView of emulator/cluster_view.py over fixed objects, with a settable clock."""
+    """The ClusterView of emulator/runtime/cluster_view.py over fixed objects, with a settable clock."""
 
     def __init__(self):
         self.faults: set[str] = set()

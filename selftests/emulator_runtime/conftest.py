@@ -11,7 +11,7 @@ import yaml
 from aiohttp import web
 from kubernetes import client
 
-from emulator.pod_runtime import PodRuntime
+from emulator.runtime.pod_runtime import PodRuntime
 
 from .cluster_data import FakeView
 

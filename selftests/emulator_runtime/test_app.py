@@ -1,5 +1,7 @@
 import re
 
+from emulator.base.faults import APP_NEVER_LISTENS, CROSS_NODE_DROP
+
 from .cluster_data import COMPANY, USER
 from .execs import run
 
@@ -52,7 +54,7 @@ def test_logs_follow_the_build(cluster):
 
 
 def test_app_never_listens(cluster):
-    cluster.view.faults.add("app-never-listens")
+    cluster.view.faults.add(APP_NEVER_LISTENS)
     cluster.finish_builds()
     result = run(cluster.api, "react-b", ["wget", "-qO-", "http://192.168.1.2:3000/"])
     assert result.returncode == 1
@@ -62,7 +64,7 @@ def test_app_never_listens(cluster):
 
 def test_cross_node_drop_times_out_tcp(cluster):
     cluster.finish_builds()
-    cluster.view.faults.add("cross-node-drop")
+    cluster.view.faults.add(CROSS_NODE_DROP)
     result = run(cluster.api, "react-a", ["wget", "-T", "2", "-qO-", "http://192.168.1.2:3000/"])
     assert result.returncode == 1
     assert result.stderr == "wget: download timed out\n"

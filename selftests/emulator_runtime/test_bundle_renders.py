@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from emulator.react_app import PLACEHOLDER, BuiltApp
+from emulator.runtime.react_app import PLACEHOLDER, BuiltApp
 
 NODE = shutil.which("node")
 

@@ -1,3 +1,5 @@
+from emulator.base.faults import CROSS_NODE_DROP, DNS_BROKEN
+
 from .execs import run
 
 HEADER = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
@@ -37,14 +39,14 @@ def test_endpoint_name_under_the_service_resolves_to_that_pod(cluster):
 
 
 def test_dns_broken_answers_nxdomain_for_pod_names(cluster):
-    cluster.view.faults.add("dns-broken")
+    cluster.view.faults.add(DNS_BROKEN)
     result = run(cluster.api, "react-a", ["nslookup", "192-168-1-2.default.pod.cluster.local"])
     assert result.returncode == 1
     assert "** server can't find 192-168-1-2.default.pod.cluster.local: NXDOMAIN" in result.stdout
 
 
 def test_unreachable_coredns_times_out(cluster):
-    cluster.view.faults.add("cross-node-drop")
+    cluster.view.faults.add(CROSS_NODE_DROP)
     result = run(cluster.api, "react-b", ["nslookup", "192-168-0-2.default.pod.cluster.local"])
     assert result.returncode == 1
     assert result.stdout == ";; connection timed out; no servers could be reached\n\n"

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 import websocket
 
-from emulator.channels import parse_bool
+from emulator.runtime.channels import parse_bool
 
 from .execs import run
 

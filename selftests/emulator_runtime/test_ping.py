@@ -1,3 +1,5 @@
+from emulator.base.faults import CROSS_NODE_DROP, DNS_BROKEN, NO_PING
+
 from .execs import ping_summary, ping_ttls, run
 
 PEER_FQDN = "192-168-1-2.default.pod.cluster.local"
@@ -56,7 +58,7 @@ def test_deadline_ends_an_endless_ping(cluster):
 
 
 def test_cross_node_drop_loses_every_packet_between_nodes_only(cluster):
-    cluster.view.faults.add("cross-node-drop")
+    cluster.view.faults.add(CROSS_NODE_DROP)
     across = run(cluster.api, "react-a", ["ping", "-c", "2", "-W", "1", PEER_FQDN])
     beside = run(cluster.api, "react-a", ["ping", "-c", "1", "192.168.0.3"])
     assert across.returncode == 1 and ping_summary(across.stdout) == (2, 0, 100)
@@ -64,14 +66,14 @@ def test_cross_node_drop_loses_every_packet_between_nodes_only(cluster):
 
 
 def test_cross_node_drop_also_cuts_the_far_pod_off_coredns(cluster):
-    cluster.view.faults.add("cross-node-drop")
+    cluster.view.faults.add(CROSS_NODE_DROP)
     result = run(cluster.api, "react-b", ["ping", "-c", "1", "192-168-0-2.default.pod.cluster.local"])
     assert result.returncode == 1
     assert result.stderr == "ping: bad address '192-168-0-2.default.pod.cluster.local'\n"
 
 
 def test_dns_broken_resolves_no_pod_fqdn(cluster):
-    cluster.view.faults.add("dns-broken")
+    cluster.view.faults.add(DNS_BROKEN)
     result = run(cluster.api, "react-a", ["ping", "-c", "1", PEER_FQDN])
     assert result.returncode == 1
     assert result.stderr == f"ping: bad address '{PEER_FQDN}'\n"
@@ -80,7 +82,7 @@ def test_dns_broken_resolves_no_pod_fqdn(cluster):
 
 
 def test_no_ping_in_the_image(cluster):
-    cluster.view.faults.add("no-ping")
+    cluster.view.faults.add(NO_PING)
     through_shell = run(cluster.api, "react-a", ["sh", "-c", f"ping -c 1 {PEER_FQDN}"])
     assert through_shell.returncode == 127
     assert through_shell.stderr == "sh: ping: not found\n"

@@ -7,6 +7,8 @@ import pytest
 import websocket
 from kubernetes.stream import portforward
 
+from emulator.base.faults import PORTFORWARD_REFUSED
+
 from .cluster_data import USER
 
 
@@ -66,7 +68,7 @@ def test_raw_http_over_the_socket(cluster):
 
 def test_portforward_refused_fault(cluster):
     cluster.finish_builds()
-    cluster.view.faults.add("portforward-refused")
+    cluster.view.faults.add(PORTFORWARD_REFUSED)
     pf = forward(cluster, "react-a")
     assert receive_all(pf.socket(3000)) == b""
     assert "error forwarding port 3000" in pf.error(3000)

@@ -4,7 +4,9 @@ import time
 
 import pytest
 
-from emulator.faults import BY_NAME
+from emulator.base.faults import (API_FLAKY, API_SLOW, APP_CRASHLOOP, APP_NEVER_LISTENS, BY_NAME, CALICO_NODE_NOT_READY,
+                                  CROSS_NODE_DROP, DNS_BROKEN, IPAM_IGNORES_SELECTORS, NO_CALICO, NO_PING, NODE_NOT_READY,
+                                  POOL_DELETE_IGNORED, PORTFORWARD_REFUSED, SCHEDULER_PACKS, SINGLE_NODE, THREE_NODES)
 from fixtures.requirements import NEEDS
 from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
 
@@ -14,22 +16,22 @@ WITHIN = 150.0  # seconds for a whole faulted run, waits that run out included
 
 # fault -> {requirement that must fail: words its failure must contain}
 EXPECTED = {
-    "single-node": {"R1": "the cluster has 1 node(s)"},
-    "three-nodes": {"R1": "the cluster has 3 node(s)"},
-    "no-calico": {"R1": "Calico is not the cluster's CNI", "R2": "no calico-node pod on lab4"},
-    "calico-node-not-ready": {"R2": "calico-node on lab4-m02 is not Ready"},
-    "node-not-ready": {"R2": "node lab4-m02 is not Ready"},
-    "pool-delete-ignored": {"R5": "default-ipv4-ippool"},
-    "ipam-ignores-selectors": {"R5": "outside rack-"},
-    "scheduler-packs": {"R6": "both replicas run on lab4", "R10": "no app pod runs on another node"},
-    "app-never-listens": {"R8": "does not answer", "R9": "does not answer"},
-    "app-crashloop": {"R6": "CrashLoopBackOff"},
-    "dns-broken": {"R10": "did not resolve"},
-    "cross-node-drop": {"R10": "lab4"},
-    "no-ping": {"R10": "has no ping"},
-    "portforward-refused": {"R8": "does not answer", "R9": "does not answer"},
-    "api-flaky": {},
-    "api-slow": {},
+    SINGLE_NODE: {"R1": "the cluster has 1 node(s)"},
+    THREE_NODES: {"R1": "the cluster has 3 node(s)"},
+    NO_CALICO: {"R1": "Calico is not the cluster's CNI", "R2": "no calico-node pod on lab4"},
+    CALICO_NODE_NOT_READY: {"R2": "calico-node on lab4-m02 is not Ready"},
+    NODE_NOT_READY: {"R2": "node lab4-m02 is not Ready"},
+    POOL_DELETE_IGNORED: {"R5": "default-ipv4-ippool"},
+    IPAM_IGNORES_SELECTORS: {"R5": "outside rack-"},
+    SCHEDULER_PACKS: {"R6": "both replicas run on lab4", "R10": "no app pod runs on another node"},
+    APP_NEVER_LISTENS: {"R8": "does not answer", "R9": "does not answer"},
+    APP_CRASHLOOP: {"R6": "CrashLoopBackOff"},
+    DNS_BROKEN: {"R10": "did not resolve"},
+    CROSS_NODE_DROP: {"R10": "lab4"},
+    NO_PING: {"R10": "has no ping"},
+    PORTFORWARD_REFUSED: {"R8": "does not answer", "R9": "does not answer"},
+    API_FLAKY: {},
+    API_SLOW: {},
 }
 
 

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 import fixtures.screenshots as screenshots
-from emulator.react_app import BuiltApp
+from emulator.runtime.react_app import BuiltApp
 from fixtures.kube import Forward
 from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser, page_values
 

@@ -1,6 +1,7 @@
 """The minikube and kind providers, end to end, with stand-in executables that serve the emulator."""
 import os
 
+from emulator.base.faults import SINGLE_NODE
 from selftests.suite.conftest import QUICK, STANDINS, calls
 from selftests.suite.runner import run_suite
 
@@ -98,5 +99,5 @@ def test_a_docker_engine_that_does_not_answer_is_named(tmp_path, standins, monke
 def test_an_unknown_emulator_fault_is_named_with_the_known_ones(tmp_path):
     run = run_suite("--cluster=emulator", "--emulator-fault=no-such-fault", workdir=tmp_path)
     assert run.returncode == 4
-    assert "unknown fault no-such-fault; known faults: single-node" in run.output
+    assert f"unknown fault no-such-fault; known faults: {SINGLE_NODE}" in run.output
     assert "Traceback" not in run.output

@@ -1,0 +1,61 @@
+"""aiohttp middlewares: the request journal, API faults (api-slow, api-flaky) and Status errors."""
+from __future__ import annotations
+
+import asyncio
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from ..base import errors
+from ..base.faults import API_FLAKY, API_SLOW, Flakiness
+from .journal import Journal
+from .server import error_response, is_discovery
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SLOW_DELAY = 0.2
+DROPPED = 499     # journal status of a connection api-flaky dropped (nothing reaches the client)
+
+
+def journal(log: Journal):
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as error:
+            status = error.status
+            raise
+        finally:
+            log.record(request.method, request.path, request.query_string, status)
+    return record
+
+
+def faults(active: frozenset[str], flakiness: Flakiness):
+    """api-slow delays every request; api-flaky breaks resource requests and websocket upgrades
+    (exec, port-forward), as an overloaded or restarting API server would; never discovery or health."""
+    @web.middleware
+    async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if API_SLOW in active:
+            await asyncio.sleep(SLOW_DELAY)
+        if API_FLAKY in active and not is_discovery(request.path):
+            failure = flakiness.next_failure()
+            if failure == "500":
+                raise errors.internal("etcdserver: leader changed")
+            if failure == "429":
+                raise errors.too_many_requests(1)
+            if failure == "drop":
+                request.transport.abort()
+                return web.Response(status=DROPPED)
+        return await handler(request)
+    return inject
+
+
+@web.middleware
+async def status_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except errors.ApiError as error:
+        return error_response(error)
