@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures import lab_view
-from fixtures.app_page import PageWaits
-from fixtures.port_forward import NoTarget, service_target
-from fixtures.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
-                               lab_container_index, resolve_env, runs_lab_image, selects)
+from fixtures.cluster import lab_view
+from fixtures.cluster.app_page import PageWaits
+from fixtures.cluster.port_forward import NoTarget, service_target
+from fixtures.gate.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
+                                    lab_container_index, resolve_env, runs_lab_image, selects)
 
 
 @pytest.fixture(scope="session")

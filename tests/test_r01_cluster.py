@@ -1,8 +1,8 @@
 """R1: minikube started with the Calico CNI and two nodes."""
 import pytest
 
-from fixtures.readiness import node_row
-from fixtures.calico import calico_node_daemonsets
+from fixtures.cluster.calico import calico_node_daemonsets
+from fixtures.gate.readiness import node_row
 
 pytestmark = pytest.mark.requirement("R1")
 

@@ -5,9 +5,9 @@ within --calico-timeout, and says what it still waits for.
 """
 import pytest
 
-from fixtures.readiness import node_ready, node_row, pod_ready, pod_row, ready_containers, restarts
-from fixtures.waiting import NotYet, wait_until
-from fixtures.calico import calico_pods
+from fixtures.cluster.calico import calico_pods
+from fixtures.cluster.waiting import NotYet, wait_until
+from fixtures.gate.readiness import node_ready, node_row, pod_ready, pod_row, ready_containers, restarts
 
 pytestmark = pytest.mark.requirement("R2")
 

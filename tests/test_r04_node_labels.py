@@ -2,8 +2,8 @@
 the two nodes in different racks."""
 import pytest
 
-from fixtures.ip_pools import check_node_labels, pools_selecting
-from fixtures.lab_view import node_labels, pool_row, rack_pools
+from fixtures.cluster.lab_view import node_labels, pool_row, rack_pools
+from fixtures.gate.ip_pools import check_node_labels, pools_selecting
 
 pytestmark = pytest.mark.requirement("R4")
 

@@ -5,10 +5,10 @@ default pool gone (or selecting no node); every app pod's IP inside the pool of 
 """
 import pytest
 
-from fixtures.ip_pools import check_pool, check_pool_set, ip_in_pool, is_enabled, pools_selecting
-from fixtures.lab_view import app_pods, catch_all_pools, node_labels, pod_ip, pool_row, rack_pools
-from fixtures.readiness import pod_row
-from fixtures.waiting import NotYet, wait_until
+from fixtures.cluster.lab_view import app_pods, catch_all_pools, node_labels, pod_ip, pool_row, rack_pools
+from fixtures.cluster.waiting import NotYet, wait_until
+from fixtures.gate.ip_pools import check_pool, check_pool_set, ip_in_pool, is_enabled, pools_selecting
+from fixtures.gate.readiness import pod_row
 
 pytestmark = pytest.mark.requirement("R5")
 

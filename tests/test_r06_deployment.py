@@ -1,11 +1,11 @@
 """R6: a Deployment of 2 replicas of the lab image, user and company set, one replica per node."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.readiness import pod_row
-from fixtures.waiting import NotYet, wait_until
-from fixtures.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
-                               lab_container_index, split_image)
+from fixtures.cluster import lab_view
+from fixtures.cluster.waiting import NotYet, wait_until
+from fixtures.gate.readiness import pod_row
+from fixtures.gate.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
+                                    lab_container_index, split_image)
 
 pytestmark = pytest.mark.requirement("R6")
 

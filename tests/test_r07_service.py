@@ -2,9 +2,9 @@
 IPs, and whose target port resolves to the app's 3000."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.waiting import NotYet, wait_until
-from fixtures.workload import APP_PORT, containers, resolve_target_port
+from fixtures.cluster import lab_view
+from fixtures.cluster.waiting import NotYet, wait_until
+from fixtures.gate.workload import APP_PORT, containers, resolve_target_port
 
 pytestmark = pytest.mark.requirement("R7")
 

@@ -3,10 +3,10 @@ through the Service's port-forward every load shows the same pod, because kubect
 Service to one pod when the forward starts (that is the answer to the lab's "why")."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.app_page import open_page
-from fixtures.port_forward import service_target
-from fixtures.workload import APP_PORT
+from fixtures.cluster import lab_view
+from fixtures.cluster.app_page import open_page
+from fixtures.cluster.port_forward import service_target
+from fixtures.gate.workload import APP_PORT
 
 pytestmark = [pytest.mark.requirement("R9"), pytest.mark.order(-2)]   # after the build: see R8
 

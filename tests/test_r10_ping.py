@@ -8,9 +8,10 @@ import concurrent.futures
 
 import pytest
 
-from fixtures import lab_view, ping
-from fixtures.errors import describe_error
-from fixtures.workload import lab_container_index, containers
+from fixtures.cluster import lab_view
+from fixtures.gate import ping
+from fixtures.gate.errors import describe_error
+from fixtures.gate.workload import containers, lab_container_index
 
 pytestmark = pytest.mark.requirement("R10")
 

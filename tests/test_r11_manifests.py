@@ -1,7 +1,7 @@
 """R11: the manifests handed in parse, validate against Kubernetes' schemas, and agree with each
 other. Offline: no cluster needed, so these run first and alone with --cluster=none.
 
-Each test is one concern of fixtures/manifest_gate.py: it fails listing every error of that
+Each test is one concern of fixtures/gate/manifest_gate.py: it fails listing every error of that
 concern, one per line (file, document, object, field, what is wrong and what would be right), and
 attaches what it checked and any warnings. Warnings never fail a test.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.manifest_gate import CheckResult, run_gate
+from fixtures.gate.manifest_gate import CheckResult, run_gate
 
 pytestmark = [pytest.mark.requirement("R11"), pytest.mark.order(0)]
 

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fixtures.topology import read_topology, render_svg
+from fixtures.report.topology import read_topology, render_svg
 
 pytestmark = pytest.mark.requirement("R12")
 

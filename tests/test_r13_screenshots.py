@@ -3,9 +3,9 @@ through a port-forward; the rendered text is read from the DOM and checked, and 
 the report."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser
-from fixtures.workload import APP_PORT
+from fixtures.cluster import lab_view
+from fixtures.gate.workload import APP_PORT
+from fixtures.report.screenshots import Browser, LocalForward, NoBrowser, find_browser
 
 pytestmark = [pytest.mark.requirement("R13"), pytest.mark.order(-1)]  # after the build: see R8
 

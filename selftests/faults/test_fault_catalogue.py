@@ -5,7 +5,7 @@ import time
 import pytest
 
 from emulator.faults import BY_NAME
-from fixtures.requirements import NEEDS
+from fixtures.report.requirements import NEEDS
 from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
 
 # Bounds shrink 33-fold: calico 9 s, rollout and app 18 s; enough for the emulator's quick timeline.

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from fixtures import workload
+from fixtures.gate import workload
 
 IMAGE = "ifilyaninitmo/itdt-contained-frontend:master"
 
