@@ -6,8 +6,10 @@ import pytest
 from fixtures.cluster import lab_view
 from fixtures.cluster.app_page import PageWaits
 from fixtures.cluster.port_forward import NoTarget, service_target
-from fixtures.gate.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
-                                    lab_container_index, resolve_env, runs_lab_image, selects)
+from fixtures.gate.app_service import selects
+from fixtures.gate.env_resolution import HIDDEN, EnvResolution, resolve_env
+from fixtures.gate.lab_app import APP_PORT, APP_VARIABLES, LAB_IMAGE, LAB_TAG
+from fixtures.gate.pod_templates import lab_container_index, runs_lab_image
 
 
 @pytest.fixture(scope="session")

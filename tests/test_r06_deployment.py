@@ -3,9 +3,10 @@ import pytest
 
 from fixtures.cluster import lab_view
 from fixtures.cluster.waiting import NotYet, wait_until
+from fixtures.gate.env_resolution import check_app_variables
+from fixtures.gate.lab_app import APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, split_image
+from fixtures.gate.pod_templates import containers, lab_container_index
 from fixtures.gate.readiness import pod_row
-from fixtures.gate.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
-                                    lab_container_index, split_image)
 
 pytestmark = pytest.mark.requirement("R6")
 

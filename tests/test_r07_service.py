@@ -4,7 +4,9 @@ import pytest
 
 from fixtures.cluster import lab_view
 from fixtures.cluster.waiting import NotYet, wait_until
-from fixtures.gate.workload import APP_PORT, containers, resolve_target_port
+from fixtures.gate.app_service import resolve_target_port
+from fixtures.gate.lab_app import APP_PORT
+from fixtures.gate.pod_templates import containers
 
 pytestmark = pytest.mark.requirement("R7")
 

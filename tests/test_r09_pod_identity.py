@@ -6,7 +6,7 @@ import pytest
 from fixtures.cluster import lab_view
 from fixtures.cluster.app_page import open_page
 from fixtures.cluster.port_forward import service_target
-from fixtures.gate.workload import APP_PORT
+from fixtures.gate.lab_app import APP_PORT
 
 pytestmark = [pytest.mark.requirement("R9"), pytest.mark.order(-2)]   # after the build: see R8
 

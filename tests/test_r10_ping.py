@@ -11,7 +11,7 @@ import pytest
 from fixtures.cluster import lab_view
 from fixtures.gate import ping
 from fixtures.gate.errors import describe_error
-from fixtures.gate.workload import containers, lab_container_index
+from fixtures.gate.pod_templates import containers, lab_container_index
 
 pytestmark = pytest.mark.requirement("R10")
 

@@ -4,7 +4,7 @@ the report."""
 import pytest
 
 from fixtures.cluster import lab_view
-from fixtures.gate.workload import APP_PORT
+from fixtures.gate.lab_app import APP_PORT
 from fixtures.report.screenshots import Browser, LocalForward, NoBrowser, find_browser
 
 pytestmark = [pytest.mark.requirement("R13"), pytest.mark.order(-1)]  # after the build: see R8
