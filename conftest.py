@@ -124,8 +124,8 @@ def lab_manifests(pytestconfig: pytest.Config) -> LabManifests:
 
 
 @pytest.fixture(scope="session")
-def lab(kube, settings: Settings, lab_manifests):
-    """The lab done on the cluster (unless audited): what provisioning changed, step by step."""
+def provisioned(kube, settings: Settings, lab_manifests) -> Provisioning:
+    """The provisioning record: the lab done on the cluster (unless audited), what changed, step by step."""
     if not settings.may_change:
         return Provisioning(skipped_reason="audit mode: the cluster is checked as it is, nothing is changed")
     return provision(kube, settings, lab_manifests)

@@ -29,7 +29,7 @@ def pools(kube) -> list[dict]:
 
 
 @pytest.fixture
-def deployment(kube, lab) -> dict:
+def deployment(kube, provisioned) -> dict:
     """The one Deployment that runs the lab image, in whatever namespace."""
     deployments = lab_view.app_deployments(kube)
     if not deployments:
@@ -37,7 +37,7 @@ def deployment(kube, lab) -> dict:
                   for kind in ("ReplicaSet", "StatefulSet", "DaemonSet")
                   for w in kube.list("apps/v1", kind)
                   if runs_lab_image(w) and not w["metadata"].get("ownerReferences")]
-        pytest.fail(lab.explain(
+        pytest.fail(provisioned.explain(
             f"the lab image runs in {', '.join(others)}: the lab asks for a Deployment" if others else
             f"no Deployment runs {LAB_IMAGE}:{LAB_TAG} in any namespace"), pytrace=False)
     if len(deployments) > 1:
@@ -47,10 +47,10 @@ def deployment(kube, lab) -> dict:
 
 
 @pytest.fixture
-def app_pods(kube, lab) -> list[dict]:
+def app_pods(kube, provisioned) -> list[dict]:
     pods = lab_view.app_pods(kube)
     if not pods:
-        pytest.fail(lab.explain(f"no pod runs {LAB_IMAGE}"), pytrace=False)
+        pytest.fail(provisioned.explain(f"no pod runs {LAB_IMAGE}"), pytrace=False)
     return pods
 
 

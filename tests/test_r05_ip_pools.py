@@ -13,24 +13,24 @@ from fixtures.gate.readiness import pod_row
 pytestmark = pytest.mark.requirement("R5")
 
 
-def test_there_are_two_valid_rack_pools(pools, lab, evidence):
+def test_there_are_two_valid_rack_pools(pools, provisioned, evidence):
     evidence.table("IP pools", [pool_row(p) for p in pools])
     racks = rack_pools(pools)
     findings = [f for pool in pools if is_enabled(pool) for f in check_pool(pool)] + check_pool_set(racks)
     problems = [f"{f.object}: {f.message}" if f.object else f.message for f in findings if f.is_error]
-    assert not problems, lab.explain("; ".join(problems))
+    assert not problems, provisioned.explain("; ".join(problems))
 
 
-def test_the_default_pool_is_gone(pools, lab):
+def test_the_default_pool_is_gone(pools, provisioned):
     catch_all = catch_all_pools(pools)
-    assert not catch_all, lab.explain("; ".join(
+    assert not catch_all, provisioned.explain("; ".join(
         f"{p['metadata']['name']} ({p['spec'].get('cidr')}, nodeSelector {p['spec'].get('nodeSelector', 'all()')}) "
         f"is still enabled and selects every node, so pods may keep getting addresses from it: delete it "
         f"(`kubectl delete ippools.crd.projectcalico.org {p['metadata']['name']}`)" for p in catch_all))
 
 
 @pytest.mark.requirement("R5", needs=("R4",))
-def test_each_app_pod_ip_lies_in_its_rack_pool(kube, pools, lab, settings, evidence):
+def test_each_app_pod_ip_lies_in_its_rack_pool(kube, pools, provisioned, settings, evidence):
     def addressed():
         pods = app_pods(kube)
         if not pods or any(not pod_ip(p) for p in pods):
@@ -57,4 +57,4 @@ def test_each_app_pod_ip_lies_in_its_rack_pool(kube, pools, lab, settings, evide
                             f"{'from ' + owner['metadata']['name'] if owner else 'elsewhere'}; the pod was created "
                             f"before the pools, or the default pool is still in use: delete the pod")
     evidence.table("App pods and their pools", rows)
-    assert not problems, lab.explain("; ".join(problems))
+    assert not problems, provisioned.explain("; ".join(problems))

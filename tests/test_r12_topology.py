@@ -10,12 +10,12 @@ from fixtures.report.topology import read_topology, render_svg
 pytestmark = pytest.mark.requirement("R12")
 
 
-def test_the_report_draws_the_live_topology(kube, lab, evidence):
+def test_the_report_draws_the_live_topology(kube, provisioned, evidence):
     topology = read_topology(kube)
     svg = render_svg(topology)
     evidence.figure("The live topology (drawn from the cluster)", svg)
     gaps = topology.gaps()
-    assert not gaps, lab.explain(f"the diagram lacks pieces of the lab: {'; '.join(gaps)}")
+    assert not gaps, provisioned.explain(f"the diagram lacks pieces of the lab: {'; '.join(gaps)}")
     texts = " ".join(el.text or "" for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
     undrawn = [fact for fact in topology.facts() if fact not in texts]
     assert not undrawn, f"the drawing does not show {', '.join(undrawn)}"
