@@ -7,9 +7,9 @@ from fixtures.cluster import lab_view
 from fixtures.cluster.app_page import PageWaits
 from fixtures.cluster.port_forward import NoTarget, service_target
 from fixtures.gate.app_service import selects
-from fixtures.gate.env_resolution import HIDDEN, EnvResolution, resolve_env
-from fixtures.gate.lab_app import APP_PORT, APP_VARIABLES, LAB_IMAGE, LAB_TAG
-from fixtures.gate.pod_templates import lab_container_index, runs_lab_image
+from fixtures.gate.env_resolution import EnvResolution, expected_page_values, resolve_env
+from fixtures.gate.lab_app import APP_PORT, LAB_IMAGE, LAB_TAG
+from fixtures.gate.pod_templates import lab_container_index
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +33,7 @@ def deployment(kube, provisioned) -> dict:
     """The one Deployment that runs the lab image, in whatever namespace."""
     deployments = lab_view.app_deployments(kube)
     if not deployments:
-        others = [f"{w['kind']} {w['metadata']['namespace']}/{w['metadata']['name']}"
-                  for kind in ("ReplicaSet", "StatefulSet", "DaemonSet")
-                  for w in kube.list("apps/v1", kind)
-                  if runs_lab_image(w) and not w["metadata"].get("ownerReferences")]
+        others = lab_view.other_app_workloads(kube)
         pytest.fail(provisioned.explain(
             f"the lab image runs in {', '.join(others)}: the lab asks for a Deployment" if others else
             f"no Deployment runs {LAB_IMAGE}:{LAB_TAG} in any namespace"), pytrace=False)
@@ -82,7 +79,7 @@ def app_env(kube, deployment) -> EnvResolution:
 def expected_values(app_env) -> dict[str, str]:
     """REACT_APP_USERNAME and REACT_APP_COMPANY_NAME as the page must show them; a value from a Secret
     is not compared (the suite never shows one)."""
-    return {name: v.value for name in APP_VARIABLES if (v := app_env.variables.get(name)) and v.value != HIDDEN}
+    return expected_page_values(app_env)
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """R12: "a diagram of containers and services": the report draws the live topology (nodes and their
 racks, each node's pool, the app pods with their IPs, the Service and its endpoints, the
 port-forward path, Calico and CoreDNS) as an inline SVG, read from the cluster at this moment."""
-import xml.etree.ElementTree as ET
-
 import pytest
 
-from fixtures.report.topology import read_topology, render_svg
+from fixtures.report.topology import read_topology, render_svg, undrawn_facts
 
 pytestmark = pytest.mark.requirement("R12")
 
@@ -16,6 +14,5 @@ def test_the_report_draws_the_live_topology(kube, provisioned, evidence):
     evidence.figure("The live topology (drawn from the cluster)", svg)
     gaps = topology.gaps()
     assert not gaps, provisioned.explain(f"the diagram lacks pieces of the lab: {'; '.join(gaps)}")
-    texts = " ".join(el.text or "" for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
-    undrawn = [fact for fact in topology.facts() if fact not in texts]
+    undrawn = undrawn_facts(topology, svg)
     assert not undrawn, f"the drawing does not show {', '.join(undrawn)}"
