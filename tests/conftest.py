@@ -6,7 +6,6 @@ import pytest
 from fixtures.cluster import lab_view
 from fixtures.cluster.app_page import PageWaits
 from fixtures.cluster.port_forward import NoTarget, service_target
-from fixtures.gate.app_service import selects
 from fixtures.gate.env_resolution import EnvResolution, expected_page_values, resolve_env
 from fixtures.gate.lab_app import APP_PORT, LAB_IMAGE, LAB_TAG
 from fixtures.gate.pod_templates import lab_container_index
@@ -54,9 +53,8 @@ def app_pods(kube, provisioned) -> list[dict]:
 @pytest.fixture
 def service(kube, app_pods, evidence) -> dict:
     """The Service in front of the app: the first whose selector picks an app pod."""
-    namespaces = sorted({p["metadata"]["namespace"] for p in app_pods})
-    beside = [s for ns in namespaces for s in kube.list("v1", "Service", ns) if s["metadata"]["name"] != "kubernetes"]
-    services = [s for s in beside if any(selects(s, pod) for pod in app_pods)]
+    beside = lab_view.services_beside(kube, app_pods)
+    services = lab_view.app_services(beside, app_pods)
     evidence.table("Services beside the app", [lab_view.service_row(s) for s in beside])
     if not services:
         labels = app_pods[0]["metadata"].get("labels") or {}
@@ -69,7 +67,7 @@ def service(kube, app_pods, evidence) -> dict:
 @pytest.fixture
 def app_env(kube, deployment) -> EnvResolution:
     """The lab container's variables as the kubelet builds them from the live ConfigMaps and Secrets
-    (a value read from a Secret stays hidden: workload.HIDDEN)."""
+    (a value read from a Secret stays hidden: env_resolution.HIDDEN)."""
     namespace = deployment["metadata"]["namespace"]
     return resolve_env(deployment, lab_container_index(deployment), kube.list("v1", "ConfigMap", namespace),
                        kube.list("v1", "Secret", namespace))

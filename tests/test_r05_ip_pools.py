@@ -6,7 +6,7 @@ default pool gone (or selecting no node); every app pod's IP inside the pool of 
 import pytest
 
 from fixtures.cluster.lab_view import node_labels, pool_row
-from fixtures.cluster.racks import catch_all_problems, placement, pool_problems, wait_for_app_pod_ips
+from fixtures.cluster.racks import app_pod_placement, catch_all_problems, pool_problems, wait_for_app_pod_ips
 
 pytestmark = pytest.mark.requirement("R5")
 
@@ -25,6 +25,6 @@ def test_the_default_pool_is_gone(pools, provisioned):
 @pytest.mark.requirement("R5", needs=("R4",))
 def test_each_app_pod_ip_lies_in_its_rack_pool(kube, pools, provisioned, settings, evidence):
     pods = wait_for_app_pod_ips(kube, settings.bound("rollout"))
-    rows, problems = placement(pods, pools, node_labels(kube))
+    rows, problems = app_pod_placement(pods, pools, node_labels(kube))
     evidence.table("App pods and their pools", rows)
     assert not problems, provisioned.explain("; ".join(problems))

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.requirement("R11"), pytest.mark.order(0)]
 
 @pytest.fixture(scope="module")
 def gate(lab_manifests, settings) -> dict[str, CheckResult]:
-    return run_gate(lab_manifests, settings.kubernetes_version)   # None: the default, Kubernetes 1.35
+    return run_gate(lab_manifests, settings.kubernetes_version)   # None: the default (DEFAULT_KUBERNETES_VERSION)
 
 
 def judge(result: CheckResult, evidence) -> None:
