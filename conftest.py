@@ -14,12 +14,13 @@ from pytest_metadata.plugin import metadata_key
 from fixtures.cluster.leaks import leftovers
 from fixtures.cluster.providers import provider_module
 from fixtures.cluster.provisioning import Provisioning, provision
+from fixtures.cluster.settings import Settings
 from fixtures.gate import redaction
 from fixtures.gate.errors import SetupError
 from fixtures.gate.manifests import LabManifests, load_manifests
 from fixtures.report import html_report
 from fixtures.report.evidence import Evidence
-from fixtures.report.options import Settings, add_ini, add_options
+from fixtures.report.options import add_ini, add_options, settings_from_config
 from fixtures.report.requirements import Ledger, requirement_of
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[SETTINGS] = Settings.from_config(config)
+    config.stash[SETTINGS] = settings_from_config(config)
     config.stash[LEDGER] = Ledger()
     if getattr(config.option, "timeout", None) is None:  # pytest-timeout reads it after this hook
         config.option.timeout = config.stash[SETTINGS].per_test_limit()

@@ -8,10 +8,10 @@ import certifi
 import pytest
 
 from fixtures.cluster.identity import ClusterIdentity, ca_fingerprint
+from fixtures.cluster.settings import Settings
 from fixtures.gate import redaction
 from fixtures.gate.redaction import Secrets
 from fixtures.report import html_report
-from fixtures.report.options import Settings
 from fixtures.report.requirements import TITLES, Ledger, Outcome
 
 
