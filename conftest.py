@@ -11,18 +11,20 @@ from typing import TYPE_CHECKING
 import pytest
 from pytest_metadata.plugin import metadata_key
 
-from fixtures import redaction, report
-from fixtures.errors import SetupError
-from fixtures.evidence import Evidence
-from fixtures.leaks import leftovers
-from fixtures.manifests import LabManifests, load_manifests
-from fixtures.options import Settings, add_ini, add_options
-from fixtures.providers import provider_module
-from fixtures.provisioning import Provisioning, provision
-from fixtures.requirements import Ledger, requirement_of
+from fixtures.cluster.leaks import leftovers
+from fixtures.cluster.providers import provider_module
+from fixtures.cluster.provisioning import Provisioning, provision
+from fixtures.cluster.settings import Settings
+from fixtures.gate import redaction
+from fixtures.gate.errors import SetupError
+from fixtures.gate.manifests import LabManifests, load_manifests
+from fixtures.report import html_report
+from fixtures.report.evidence import Evidence
+from fixtures.report.options import add_ini, add_options, settings_from_config
+from fixtures.report.requirements import Ledger, requirement_of
 
 if TYPE_CHECKING:
-    from fixtures.kube import Kube
+    from fixtures.cluster.kube import Kube
 
 LEDGER = pytest.StashKey[Ledger]()
 SETTINGS = pytest.StashKey[Settings]()
@@ -37,15 +39,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[SETTINGS] = Settings.from_config(config)
+    config.stash[SETTINGS] = settings_from_config(config)
     config.stash[LEDGER] = Ledger()
     if getattr(config.option, "timeout", None) is None:  # pytest-timeout reads it after this hook
         config.option.timeout = config.stash[SETTINGS].per_test_limit()
-    report.default_to_self_contained_html(config)
+    html_report.default_to_self_contained_html(config)
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
-    report.protect_secrets(config.stash[MANIFESTS])
-    config.pluginmanager.register(report.Title(config.stash[SETTINGS]), "lab4-report-title")
+    html_report.protect_secrets(config.stash[MANIFESTS])
+    config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -69,7 +71,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     blocker = item.config.stash[LEDGER].blocker(item)
     if blocker:
-        item.stash[report.BLOCKED_BY] = blocker
+        item.stash[html_report.BLOCKED_BY] = blocker
         pytest.skip(f"not checked because {blocker}")
 
 
@@ -78,7 +80,7 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     rep = yield
     redaction.redact_report(rep)
     rep.requirement = requirement_of(item)
-    rep.lab4_blocked_by = item.stash.get(report.BLOCKED_BY, None)
+    rep.lab4_blocked_by = item.stash.get(html_report.BLOCKED_BY, None)
     item.config.stash[LEDGER].record(item, rep)
     return rep
 
@@ -108,7 +110,7 @@ def cluster(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
 def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Kube:
     # Imported here: the kubernetes client takes ~0.45 s to import, which would delay the cluster's
     # start (and --cluster=none never needs it); here it loads while the cluster converges.
-    from fixtures.kube import Kube
+    from fixtures.cluster.kube import Kube
     try:
         return Kube(cluster.kubeconfig, cluster.context, read_only=not settings.may_change,
                     cache_dir=tmp_path_factory.mktemp("kube"))
@@ -123,8 +125,8 @@ def lab_manifests(pytestconfig: pytest.Config) -> LabManifests:
 
 
 @pytest.fixture(scope="session")
-def lab(kube, settings: Settings, lab_manifests):
-    """The lab done on the cluster (unless audited): what provisioning changed, step by step."""
+def provisioned(kube, settings: Settings, lab_manifests) -> Provisioning:
+    """The provisioning record: the lab done on the cluster (unless audited), what changed, step by step."""
     if not settings.may_change:
         return Provisioning(skipped_reason="audit mode: the cluster is checked as it is, nothing is changed")
     return provision(kube, settings, lab_manifests)
@@ -138,7 +140,7 @@ def evidence(extras) -> Evidence:
 # -- the report ---------------------------------------------------------------------------------
 
 def pytest_metadata(metadata, config):
-    metadata.update(report.run_metadata(config.stash[SETTINGS]))
+    metadata.update(html_report.run_metadata(config.stash[SETTINGS]))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -146,7 +148,7 @@ def pytest_fixture_setup(fixturedef, request):
     """The cluster's identity goes into the report as soon as the session first reaches a cluster."""
     value = yield
     if fixturedef.argname == "kube":
-        report.record_identity(request.config, request.config.stash[metadata_key], value,
+        html_report.record_identity(request.config, request.config.stash[metadata_key], value,
                                request.getfixturevalue("cluster"))
     return value
 
@@ -161,7 +163,7 @@ def pytest_html_results_table_row(report, cells):
 
 def pytest_html_results_summary(prefix, summary, postfix, session):
     config = session.config
-    prefix.append(report.summary_block(config, config.stash[LEDGER], config.stash[SETTINGS], config.stash[metadata_key]))
+    prefix.append(html_report.summary_block(config, config.stash[LEDGER], config.stash[SETTINGS], config.stash[metadata_key]))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -170,7 +172,7 @@ def pytest_sessionfinish(session):
     what the run left running (a leak is a bug of the suite: say it where the student and CI see it)."""
     result = yield
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
-    for path, count in report.scrub_written_files(session.config).items():
+    for path, count in html_report.scrub_written_files(session.config).items():
         if terminal:
             terminal.write_line(f"redacted {count} form(s) of secret data that had reached {path}", yellow=True)
     left = leftovers()

@@ -5,8 +5,10 @@ import re
 import shutil
 from pathlib import Path
 
+from fixtures.gate.lab_app import LAB_IMAGE, LAB_TAG
+
 DOCS_PER_FILE = 25
-IMAGE = "ifilyaninitmo/itdt-contained-frontend:master"
+IMAGE = f"{LAB_IMAGE}:{LAB_TAG}"
 
 
 def lab_documents(index: int) -> list[str]:

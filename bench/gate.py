@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from bench.suite_run import ROOT, RUN_BOUND
-
-KUBERNETES_VERSION = "1.35"           # the gate's default (minikube v1.38's Kubernetes, platform-facts 1.1)
+from fixtures.gate.kubernetes_version import DEFAULT_KUBERNETES_VERSION
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,4 +32,4 @@ def run_gate(folder: Path, workdir: Path) -> Timed:
 
 def run_kubernetes_validate(files: list[Path]) -> Timed:
     tool = shutil.which("kubernetes-validate", path=str(Path(sys.executable).parent)) or "kubernetes-validate"
-    return timed([tool, "--strict", "-k", KUBERNETES_VERSION, *map(str, files)])
+    return timed([tool, "--strict", "-k", DEFAULT_KUBERNETES_VERSION, *map(str, files)])

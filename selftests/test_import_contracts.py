@@ -1,8 +1,8 @@
 """The import contracts of pyproject.toml ([tool.importlinter]) hold, and they bite.
 
 The checker is import-linter's `lint-imports` (the venv's, beside this Python), run on the checkout;
-a broken contract fails here with its report. To show the contracts can fail, the emulator is copied
-into a scratch tree with one import planted that each contract forbids.
+a broken contract fails here with its report. To show the contracts can fail, the emulator and the
+fixtures are copied into a scratch tree with one import planted that each contract forbids.
 """
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def test_the_import_contracts_hold():
 
 
 def _scratch_tree(tmp_path: Path) -> Path:
-    """The emulator and pyproject.toml; the other root packages as empty stand-ins."""
-    shutil.copytree(ROOT / "emulator", tmp_path / "emulator", ignore=shutil.ignore_patterns("__pycache__"))
+    """The emulator, the fixtures and pyproject.toml; the other root packages as empty stand-ins."""
+    for package in ("emulator", "fixtures"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(PYPROJECT, tmp_path / "pyproject.toml")
     for package in tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["root_packages"]:
         (tmp_path / package).mkdir(exist_ok=True)
@@ -48,17 +49,21 @@ def _plant(path: Path, line: str) -> None:
 
 
 @pytest.mark.parametrize("contract, module, planted, reported", [
-    ("emulator-layers", "apiserver/store.py", "from ..kubelet import pod_status",
+    ("emulator-layers", "emulator/apiserver/store.py", "from ..kubelet import pod_status",
      "emulator.apiserver.store -> emulator.kubelet.pod_status"),
-    ("emulator-layers", "runtime/network.py", "from ..apiserver.store import Store",
+    ("emulator-layers", "emulator/runtime/network.py", "from ..apiserver.store import Store",
      "emulator.runtime.network -> emulator.apiserver.store"),
-    ("emulator-layers", "base/ids.py", "from ..seed import nodes", "emulator.base.ids -> emulator.seed.nodes"),
-    ("emulator-standalone", "kubelet/probes.py", "import fixtures", "emulator.kubelet.probes -> fixtures"),
+    ("emulator-layers", "emulator/base/ids.py", "from ..seed import nodes", "emulator.base.ids -> emulator.seed.nodes"),
+    ("emulator-standalone", "emulator/kubelet/probes.py", "import fixtures", "emulator.kubelet.probes -> fixtures"),
+    ("fixtures-gate-offline", "fixtures/gate/findings.py", "import kubernetes", "fixtures.gate.findings -> kubernetes"),
+    ("fixtures-gate-offline", "fixtures/gate/findings.py", "import pytest", "fixtures.gate.findings -> pytest"),
+    ("fixtures-layers", "fixtures/gate/findings.py", "from fixtures.cluster import waiting",
+     "fixtures.gate.findings -> fixtures.cluster.waiting"),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path, contract, module, planted, reported):
     tree = _scratch_tree(tmp_path)
     assert _lint_imports(tree, "--contract", contract).returncode == 0    # the copy alone keeps it
-    _plant(tree / "emulator" / module, planted)
+    _plant(tree / module, planted)
     result = _lint_imports(tree, "--contract", contract)
     assert result.returncode == 1 and "1 broken" in result.stdout, result.stdout + result.stderr
     assert reported in result.stdout

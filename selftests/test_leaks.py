@@ -2,7 +2,7 @@
 import subprocess
 import threading
 
-from fixtures.leaks import leftovers
+from fixtures.cluster.leaks import leftovers
 
 
 def test_it_sees_a_thread_and_a_child_process_and_nothing_once_they_end():

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures import lab_view
-from fixtures.app_page import PageWaits
-from fixtures.port_forward import NoTarget, service_target
-from fixtures.workload import (APP_PORT, APP_VARIABLES, HIDDEN, LAB_IMAGE, LAB_TAG, EnvResolution,
-                               lab_container_index, resolve_env, runs_lab_image, selects)
+from fixtures.cluster import lab_view
+from fixtures.cluster.app_page import PageWaits
+from fixtures.cluster.port_forward import NoTarget, service_target
+from fixtures.gate.env_resolution import EnvResolution, expected_page_values, resolve_env
+from fixtures.gate.lab_app import APP_PORT, LAB_IMAGE, LAB_TAG
+from fixtures.gate.pod_templates import lab_container_index
 
 
 @pytest.fixture(scope="session")
@@ -27,15 +28,12 @@ def pools(kube) -> list[dict]:
 
 
 @pytest.fixture
-def deployment(kube, lab) -> dict:
+def deployment(kube, provisioned) -> dict:
     """The one Deployment that runs the lab image, in whatever namespace."""
     deployments = lab_view.app_deployments(kube)
     if not deployments:
-        others = [f"{w['kind']} {w['metadata']['namespace']}/{w['metadata']['name']}"
-                  for kind in ("ReplicaSet", "StatefulSet", "DaemonSet")
-                  for w in kube.list("apps/v1", kind)
-                  if runs_lab_image(w) and not w["metadata"].get("ownerReferences")]
-        pytest.fail(lab.explain(
+        others = lab_view.other_app_workloads(kube)
+        pytest.fail(provisioned.explain(
             f"the lab image runs in {', '.join(others)}: the lab asks for a Deployment" if others else
             f"no Deployment runs {LAB_IMAGE}:{LAB_TAG} in any namespace"), pytrace=False)
     if len(deployments) > 1:
@@ -45,19 +43,18 @@ def deployment(kube, lab) -> dict:
 
 
 @pytest.fixture
-def app_pods(kube, lab) -> list[dict]:
+def app_pods(kube, provisioned) -> list[dict]:
     pods = lab_view.app_pods(kube)
     if not pods:
-        pytest.fail(lab.explain(f"no pod runs {LAB_IMAGE}"), pytrace=False)
+        pytest.fail(provisioned.explain(f"no pod runs {LAB_IMAGE}"), pytrace=False)
     return pods
 
 
 @pytest.fixture
 def service(kube, app_pods, evidence) -> dict:
     """The Service in front of the app: the first whose selector picks an app pod."""
-    namespaces = sorted({p["metadata"]["namespace"] for p in app_pods})
-    beside = [s for ns in namespaces for s in kube.list("v1", "Service", ns) if s["metadata"]["name"] != "kubernetes"]
-    services = [s for s in beside if any(selects(s, pod) for pod in app_pods)]
+    beside = lab_view.services_beside(kube, app_pods)
+    services = lab_view.app_services(beside, app_pods)
     evidence.table("Services beside the app", [lab_view.service_row(s) for s in beside])
     if not services:
         labels = app_pods[0]["metadata"].get("labels") or {}
@@ -70,7 +67,7 @@ def service(kube, app_pods, evidence) -> dict:
 @pytest.fixture
 def app_env(kube, deployment) -> EnvResolution:
     """The lab container's variables as the kubelet builds them from the live ConfigMaps and Secrets
-    (a value read from a Secret stays hidden: workload.HIDDEN)."""
+    (a value read from a Secret stays hidden: env_resolution.HIDDEN)."""
     namespace = deployment["metadata"]["namespace"]
     return resolve_env(deployment, lab_container_index(deployment), kube.list("v1", "ConfigMap", namespace),
                        kube.list("v1", "Secret", namespace))
@@ -80,7 +77,7 @@ def app_env(kube, deployment) -> EnvResolution:
 def expected_values(app_env) -> dict[str, str]:
     """REACT_APP_USERNAME and REACT_APP_COMPANY_NAME as the page must show them; a value from a Secret
     is not compared (the suite never shows one)."""
-    return {name: v.value for name in APP_VARIABLES if (v := app_env.variables.get(name)) and v.value != HIDDEN}
+    return expected_page_values(app_env)
 
 
 @pytest.fixture

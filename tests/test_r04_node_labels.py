@@ -2,29 +2,21 @@
 the two nodes in different racks."""
 import pytest
 
-from fixtures.ip_pools import check_node_labels, pools_selecting
-from fixtures.lab_view import node_labels, pool_row, rack_pools
+from fixtures.cluster.lab_view import node_labels, pool_row, rack_pools
+from fixtures.cluster.racks import node_rows, selectors_text
+from fixtures.gate.ip_pools import check_node_labels
 
 pytestmark = pytest.mark.requirement("R4")
 
-SYSTEM_LABELS = ("kubernetes.io", "k8s.io", "minikube.k8s.io")
 
-
-def student_labels(labels: dict) -> dict:
-    return {k: v for k, v in labels.items() if not any(s in k for s in SYSTEM_LABELS)}
-
-
-def test_each_node_is_selected_by_exactly_one_rack_pool(kube, lab, pools, nodes, evidence):
-    if lab.steps:
-        evidence.table("Provisioning", lab.rows())
+def test_each_node_is_selected_by_exactly_one_rack_pool(kube, provisioned, pools, nodes, evidence):
+    if provisioned.steps:
+        evidence.table("Provisioning", provisioned.rows())
     racks = rack_pools(pools)
     evidence.table("IP pools", [pool_row(p) for p in pools])
-    evidence.table("Nodes and the rack pools that select them", [
-        {"node": name, "labels": student_labels(lbl),
-         "rack pools": ", ".join(p["metadata"]["name"] for p in pools_selecting(racks, lbl)) or "none"}
-        for name, lbl in sorted(node_labels(kube).items())])
-    shown = ", ".join(f"{p['metadata']['name']} {p['spec'].get('nodeSelector', 'all()')}" for p in pools)
-    assert racks, lab.explain(f"no enabled IP pool selects nodes by label (pools: {shown or 'none'})")
+    evidence.table("Nodes and the rack pools that select them", node_rows(racks, node_labels(kube)))
+    shown = selectors_text(pools)
+    assert racks, provisioned.explain(f"no enabled IP pool selects nodes by label (pools: {shown or 'none'})")
     # Only the rack pools count here: a default pool still selecting everything is R5's finding.
     problems = [f"{f.object}: {f.message}" for f in check_node_labels(racks, nodes) if f.is_error]
-    assert not problems, lab.explain("; ".join(problems))
+    assert not problems, provisioned.explain("; ".join(problems))

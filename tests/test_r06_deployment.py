@@ -1,11 +1,12 @@
 """R6: a Deployment of 2 replicas of the lab image, user and company set, one replica per node."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.readiness import pod_row
-from fixtures.waiting import NotYet, wait_until
-from fixtures.workload import (APP_VARIABLES, LAB_IMAGE, LAB_TAG, REPLICAS, check_app_variables, containers,
-                               lab_container_index, split_image)
+from fixtures.cluster import lab_view
+from fixtures.cluster.rollout import crowded_nodes, replicas_by_node, wait_for_rollout
+from fixtures.gate.env_resolution import check_app_variables, variable_rows
+from fixtures.gate.lab_app import LAB_IMAGE, LAB_TAG, REPLICAS, split_image
+from fixtures.gate.pod_templates import containers, lab_container_index
+from fixtures.gate.readiness import pod_row
 
 pytestmark = pytest.mark.requirement("R6")
 
@@ -14,25 +15,8 @@ def test_the_deployment_rolls_out_the_lab_image(kube, deployment, settings, evid
     name = f"{deployment['metadata']['namespace']}/{deployment['metadata']['name']}"
     image = containers(deployment)[lab_container_index(deployment)]["image"]
     assert split_image(image)[1] == LAB_TAG, f"Deployment {name} runs {image}; the lab's image is {LAB_IMAGE}:{LAB_TAG}"
-    # Every replica it asks for; whether that is the lab's 2 is the next test's finding.
-    wanted = deployment["spec"].get("replicas", 1)
-
-    def rolled_out():
-        current = kube.get("apps/v1", "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"])
-        if current is None:
-            raise NotYet(f"Deployment {name} is gone")
-        status = current.get("status") or {}
-        pods = [p for p in lab_view.app_pods(kube) if p["metadata"]["namespace"] == deployment["metadata"]["namespace"]]
-        ready = status.get("readyReplicas") or 0
-        if ready < wanted or (status.get("updatedReplicas") or 0) < wanted or len(pods) != wanted:
-            states = ", ".join(f"{r['pod'].split('/')[1]} {r['status']} {r['ready']} ({r['restarts']} restarts)"
-                               for r in map(pod_row, pods)) or "no pods"
-            raise NotYet(f"{name} ready {ready}/{wanted}: {states}")
-        return pods
-
     try:
-        wait_until(f"Deployment {name} to roll out", rolled_out, timeout=settings.bound("rollout"),
-                   wake=kube.changes("apps/v1", "Deployment", deployment["metadata"]["namespace"]))
+        wait_for_rollout(kube, deployment, settings.bound("rollout"))
     finally:
         evidence.table("App pods", [pod_row(p) for p in lab_view.app_pods(kube)])
 
@@ -47,8 +31,7 @@ def test_the_deployment_asks_for_two_replicas(deployment):
 
 def test_user_and_company_are_set(deployment, app_env, evidence):
     index = lab_container_index(deployment)
-    evidence.table("App variables", [{"variable": name, "value": v.value if (v := app_env.variables.get(name)) else "(unset)",
-                                      "from": v.source if v else ""} for name in APP_VARIABLES])
+    evidence.table("App variables", variable_rows(app_env))
     problems = [f.message for f in check_app_variables(deployment, index, app_env) + app_env.problems if f.is_error]
     assert not problems, "; ".join(problems)
 
@@ -57,11 +40,7 @@ def test_user_and_company_are_set(deployment, app_env, evidence):
 def test_the_replicas_run_on_different_nodes(kube, deployment, evidence):
     pods = [p for p in lab_view.app_pods(kube) if p["spec"].get("nodeName")]
     evidence.table("App pods", [pod_row(p) for p in pods])
-    by_node = {}
-    for pod in pods:
-        by_node.setdefault(pod["spec"]["nodeName"], []).append(pod["metadata"]["name"])
-    crowded = {node: names for node, names in by_node.items() if len(names) > 1}
-    assert not crowded, "; ".join(
-        f"{'both' if len(names) == 2 else len(names)} replicas run on {node} ({', '.join(names)}): spread them "
-        f"(topologySpreadConstraints on kubernetes.io/hostname, or pod anti-affinity)" for node, names in crowded.items())
+    by_node = replicas_by_node(pods)
+    crowded = crowded_nodes(by_node)
+    assert not crowded, "; ".join(crowded)
     assert len(by_node) >= 2, f"the app runs on {len(by_node)} node(s); the lab needs one replica per node"

@@ -2,7 +2,7 @@
 user and company. The app builds itself inside the pod before it listens, so this waits (--app-timeout)."""
 import pytest
 
-from fixtures.workload import APP_VARIABLES
+from fixtures.gate.lab_app import APP_VARIABLES
 
 # After every check that does not need the app's in-pod build (minutes on a real cluster), so
 # that those run while it builds: R8, R9, R13 are the last three, in the lab's order.

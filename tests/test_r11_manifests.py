@@ -1,7 +1,7 @@
 """R11: the manifests handed in parse, validate against Kubernetes' schemas, and agree with each
 other. Offline: no cluster needed, so these run first and alone with --cluster=none.
 
-Each test is one concern of fixtures/manifest_gate.py: it fails listing every error of that
+Each test is one concern of fixtures/gate/manifest_gate.py: it fails listing every error of that
 concern, one per line (file, document, object, field, what is wrong and what would be right), and
 attaches what it checked and any warnings. Warnings never fail a test.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.manifest_gate import CheckResult, run_gate
+from fixtures.gate.manifest_gate import CheckResult, run_gate
 
 pytestmark = [pytest.mark.requirement("R11"), pytest.mark.order(0)]
 
 
 @pytest.fixture(scope="module")
 def gate(lab_manifests, settings) -> dict[str, CheckResult]:
-    return run_gate(lab_manifests, settings.kubernetes_version)   # None: the default, Kubernetes 1.35
+    return run_gate(lab_manifests, settings.kubernetes_version)   # None: the default (DEFAULT_KUBERNETES_VERSION)
 
 
 def judge(result: CheckResult, evidence) -> None:

@@ -3,9 +3,8 @@ through a port-forward; the rendered text is read from the DOM and checked, and 
 the report."""
 import pytest
 
-from fixtures import lab_view
-from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser
-from fixtures.workload import APP_PORT
+from fixtures.gate.lab_app import APP_PORT
+from fixtures.report.screenshots import Browser, NoBrowser, find_browser, shoot_pods
 
 pytestmark = [pytest.mark.requirement("R13"), pytest.mark.order(-1)]  # after the build: see R8
 
@@ -24,18 +23,11 @@ def test_each_pod_page_renders_in_a_browser(kube, app_pods, app_pages, expected_
         app_pages.page(pod, APP_PORT)
     rows, problems = [], []
     with Browser(browser_executable, timeout=settings.bound("api")) as browser:
-        for pod in app_pods:
-            name, ip = pod["metadata"]["name"], lab_view.pod_ip(pod)
-            with LocalForward(kube, pod["metadata"]["namespace"], name, APP_PORT) as forward:
-                shot = browser.shoot(forward.url)
-            evidence.png(f"pod {name} in Chromium ({shot.url} → port-forward → {name}:{APP_PORT})", shot.png)
-            wanted = {"user": expected_values.get("REACT_APP_USERNAME"),
-                      "company": expected_values.get("REACT_APP_COMPANY_NAME"), "name": name, "ip": ip}
-            seen = shot.values
-            rows.append({"pod": name, **{f"{key} on the page": seen[key] for key in wanted}})
-            wrong = [f"{key} {seen[key]!r} (expected {value!r})" for key, value in wanted.items() if seen[key] != value]
-            if wrong:
-                problems.append(f"the page of pod {name} rendered {', '.join(wrong)}")
+        for shot in shoot_pods(kube, browser, app_pods, expected_values, APP_PORT):
+            evidence.png(shot.caption, shot.png)
+            rows.append(shot.row)
+            if shot.problem:
+                problems.append(shot.problem)
     evidence.table("What the browser rendered (read from the DOM)", rows)
     evidence.text("Browser step", f"Chromium {browser_executable}: {len(app_pods)} page(s), "
                                   f"{browser.seconds:.1f} s from start to close")

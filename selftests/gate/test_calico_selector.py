@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.calico_selector import NotInvertible, SelectorError, parse
+from fixtures.gate.calico_selector import NotInvertible, SelectorError, parse
 
 RACK0 = {"rack": "0"}
 BOTH = {"rack": "0", "zone": "east"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.manifest_gate import run_gate
-from fixtures.manifests import load_manifests
+from fixtures.gate.manifest_gate import run_gate
+from fixtures.gate.manifests import load_manifests
 
 # shared/ lies beside the checkout (CI's copy, or the workplace's); LAB4_CORPUS points elsewhere.
 BESIDE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "students"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures import ip_pools
+from fixtures.gate import ip_pools
 
 
 def pool(name="rack-0", cidr="192.168.0.0/24", selector='rack == "0"', api="projectcalico.org/v3", **spec):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fixtures.findings import Finding
-from fixtures.manifests import load_manifests
+from fixtures.gate.findings import Finding
+from fixtures.gate.manifests import load_manifests
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.schemas import UnsupportedVersion, minor_version, schema_set, schema_version, validate_object
+from fixtures.gate.schemas import UnsupportedVersion, minor_version, schema_set, schema_version, validate_object
 
 
 def deployment(**container):

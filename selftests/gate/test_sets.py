@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixtures.manifest_gate import run_gate
-from fixtures.manifests import load_manifests
+from fixtures.gate.manifest_gate import run_gate
+from fixtures.gate.manifests import load_manifests
 
 SETS = Path(__file__).parent / "sets"
 NAMES = sorted(p.name for p in SETS.iterdir() if (p / "expected.yaml").is_file())

@@ -4,9 +4,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from fixtures.manifest_gate import run_gate
-from fixtures.manifests import load_manifests
-from fixtures.schemas import schema_set
+from fixtures.gate.manifest_gate import run_gate
+from fixtures.gate.manifests import load_manifests
+from fixtures.gate.schemas import schema_set
 
 REFERENCE = Path(__file__).resolve().parents[2] / "manifests"
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from fixtures import workload
+from fixtures.gate import app_service, env_resolution, lab_app, pod_templates, secret_checks, workload_checks
 
 IMAGE = "ifilyaninitmo/itdt-contained-frontend:master"
 
@@ -45,35 +45,35 @@ def values(resolution):
 
 
 @pytest.mark.parametrize("image, repository, tag", [
-    (IMAGE, workload.LAB_IMAGE, "master"),
-    ("docker.io/ifilyaninitmo/itdt-contained-frontend:v2", workload.LAB_IMAGE, "v2"),
-    ("ifilyaninitmo/itdt-contained-frontend", workload.LAB_IMAGE, "latest"),
+    (IMAGE, lab_app.LAB_IMAGE, "master"),
+    ("docker.io/ifilyaninitmo/itdt-contained-frontend:v2", lab_app.LAB_IMAGE, "v2"),
+    ("ifilyaninitmo/itdt-contained-frontend", lab_app.LAB_IMAGE, "latest"),
     ("localhost:5000/app", "localhost:5000/app", "latest"),
     ("nginx:1.27", "nginx", "1.27"),
 ])
 def test_split_image(image, repository, tag):
-    assert workload.split_image(image) == (repository, tag)
+    assert lab_app.split_image(image) == (repository, tag)
 
 
 def test_lab_image_any_tag_only():
-    assert workload.is_lab_image("index.docker.io/ifilyaninitmo/itdt-contained-frontend@sha256:ab")
-    assert not workload.is_lab_image("ifilyaninitmo/itdt-contained-frontend-fork:master")
-    assert not workload.is_lab_image(None)
+    assert lab_app.is_lab_image("index.docker.io/ifilyaninitmo/itdt-contained-frontend@sha256:ab")
+    assert not lab_app.is_lab_image("ifilyaninitmo/itdt-contained-frontend-fork:master")
+    assert not lab_app.is_lab_image(None)
 
 
 def test_env_from_then_env_wins():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}],
                      env=[{"name": "REACT_APP_USERNAME", "value": "From env"}])
-    env = workload.resolve_env(obj, 0, [config_map(REACT_APP_USERNAME="From map", REACT_APP_COMPANY_NAME="ITMO")], [])
+    env = env_resolution.resolve_env(obj, 0, [config_map(REACT_APP_USERNAME="From map", REACT_APP_COMPANY_NAME="ITMO")], [])
     assert values(env) == {"REACT_APP_USERNAME": "From env", "REACT_APP_COMPANY_NAME": "ITMO"}
     assert env.variables["REACT_APP_COMPANY_NAME"].source == "ConfigMap cfg (envFrom)"
-    assert env.problems == [] and workload.check_app_variables(obj, 0, env) == []
+    assert env.problems == [] and env_resolution.check_app_variables(obj, 0, env) == []
 
 
 def test_env_from_prefix_and_expansion():
     obj = deployment(env_from=[{"prefix": "REACT_APP_", "configMapRef": {"name": "cfg"}}],
                      env=[{"name": "GREETING", "value": "$(REACT_APP_USERNAME) pays $$5, $(NOPE) $("}])
-    env = workload.resolve_env(obj, 0, [config_map(USERNAME="Ann", COMPANY_NAME="ITMO")], [])
+    env = env_resolution.resolve_env(obj, 0, [config_map(USERNAME="Ann", COMPANY_NAME="ITMO")], [])
     assert values(env)["REACT_APP_USERNAME"] == "Ann"
     assert values(env)["GREETING"] == "Ann pays $5, $(NOPE) $("
 
@@ -83,12 +83,12 @@ def test_config_map_key_ref_missing_key_and_missing_map():
         {"name": "REACT_APP_USERNAME", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "user"}}},
         {"name": "REACT_APP_COMPANY_NAME", "valueFrom": {"configMapKeyRef": {"name": "other", "key": "c"}}},
     ])
-    env = workload.resolve_env(obj, 0, [config_map(username="Ann")], [])
+    env = env_resolution.resolve_env(obj, 0, [config_map(username="Ann")], [])
     assert [f.severity for f in env.problems] == ["error", "error"]
     assert "has no key 'user' (its keys: ['username'])" in env.problems[0].message
     assert env.problems[0].field == "spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.key"
     assert "ConfigMap 'other' is not among the manifests" in env.problems[1].message
-    found = [f.message for f in workload.check_app_variables(obj, 0, env)]
+    found = [f.message for f in env_resolution.check_app_variables(obj, 0, env)]
     assert "has no key 'user'" in found[0] and "'other' is not among the manifests" in found[1]
 
 
@@ -97,40 +97,40 @@ def test_optional_references_are_skipped_with_a_warning():
                      env=[{"name": "REACT_APP_USERNAME", "value": "Ann"},
                           {"name": "REACT_APP_COMPANY_NAME",
                            "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "x", "optional": True}}}])
-    env = workload.resolve_env(obj, 0, [config_map(company="ITMO")], [])
+    env = env_resolution.resolve_env(obj, 0, [config_map(company="ITMO")], [])
     assert [f.severity for f in env.problems] == ["warning", "warning"]
     assert "REACT_APP_COMPANY_NAME" not in env.variables
 
 
 def test_a_config_map_in_another_namespace_is_not_found():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}], namespace="app")
-    env = workload.resolve_env(obj, 0, [config_map(REACT_APP_USERNAME="x")], [])
+    env = env_resolution.resolve_env(obj, 0, [config_map(REACT_APP_USERNAME="x")], [])
     assert "there is one in namespace 'default'" in env.problems[0].message
 
 
 def test_envfrom_key_names_by_kubernetes_version():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}])
     maps = [config_map(**{"company-name": "ITMO", "1st": "x"})]
-    old = workload.resolve_env(obj, 0, maps, [], kubernetes_version="1.29")
+    old = env_resolution.resolve_env(obj, 0, maps, [], kubernetes_version="1.29")
     assert values(old) == {"company-name": "ITMO"} and "['1st']" in old.problems[0].message
     assert "InvalidEnvironmentVariableNames" in old.problems[0].message
-    new = workload.resolve_env(obj, 0, maps, [], kubernetes_version="v1.35.1")
+    new = env_resolution.resolve_env(obj, 0, maps, [], kubernetes_version="v1.35.1")
     assert values(new) == {"company-name": "ITMO", "1st": "x"} and new.problems == []
 
 
 def test_hints_for_variables_under_other_names():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}])
-    env = workload.resolve_env(obj, 0, [config_map(username="Ann", company="ITMO")], [])
-    found = [f.message for f in workload.check_app_variables(obj, 0, env)]
+    env = env_resolution.resolve_env(obj, 0, [config_map(username="Ann", company="ITMO")], [])
+    found = [f.message for f in env_resolution.check_app_variables(obj, 0, env)]
     assert "gets 'username' from ConfigMap cfg" in found[0] and "key: username" in found[0]
     typo = deployment(env=[{"name": "REACT_APP_COMPANY", "value": "ITMO"}, {"name": "REACT_APP_USERNAME", "value": "A"}])
-    found = workload.check_app_variables(typo, 0, workload.resolve_env(typo, 0, [], []))
+    found = env_resolution.check_app_variables(typo, 0, env_resolution.resolve_env(typo, 0, [], []))
     assert len(found) == 1 and "sets 'REACT_APP_COMPANY' instead" in found[0].message
 
 
 def test_empty_value_is_an_error():
     obj = deployment(env=[{"name": "REACT_APP_USERNAME", "value": ""}, {"name": "REACT_APP_COMPANY_NAME", "value": "x"}])
-    found = workload.check_app_variables(obj, 0, workload.resolve_env(obj, 0, [], []))
+    found = env_resolution.check_app_variables(obj, 0, env_resolution.resolve_env(obj, 0, [], []))
     assert len(found) == 1 and "REACT_APP_USERNAME is empty" in found[0].message
 
 
@@ -138,15 +138,15 @@ def test_secret_values_never_surface():
     obj = deployment(env=[
         {"name": "REACT_APP_USERNAME", "valueFrom": {"secretKeyRef": {"name": "s", "key": "user"}}},
         {"name": "REACT_APP_COMPANY_NAME", "valueFrom": {"secretKeyRef": {"name": "s", "key": "company"}}}])
-    env = workload.resolve_env(obj, 0, [], [secret(data={"user": b64("TOPSECRET")}, string_data={"company": ""})])
-    assert env.variables["REACT_APP_USERNAME"].value == workload.HIDDEN
+    env = env_resolution.resolve_env(obj, 0, [], [secret(data={"user": b64("TOPSECRET")}, string_data={"company": ""})])
+    assert env.variables["REACT_APP_USERNAME"].value == env_resolution.HIDDEN
     assert "TOPSECRET" not in repr(env)
-    assert "REACT_APP_COMPANY_NAME is empty" in workload.check_app_variables(obj, 0, env)[0].message
+    assert "REACT_APP_COMPANY_NAME is empty" in env_resolution.check_app_variables(obj, 0, env)[0].message
 
 
 def test_value_and_value_from_together():
     obj = deployment(env=[{"name": "A", "value": "x", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}])
-    assert "both value and valueFrom" in workload.resolve_env(obj, 0, [], []).problems[0].message
+    assert "both value and valueFrom" in env_resolution.resolve_env(obj, 0, [], []).problems[0].message
 
 
 @pytest.mark.parametrize("kind, replicas, expected", [
@@ -160,13 +160,13 @@ def test_workload_kind_and_replicas(kind, replicas, expected):
     obj = deployment(kind=kind, replicas=replicas)
     if replicas is None:
         del obj["spec"]["replicas"]
-    assert any(expected in f.message for f in workload.check_app_workload(obj))
+    assert any(expected in f.message for f in workload_checks.check_app_workload(obj))
 
 
 def test_a_good_deployment_passes_and_pods_are_flagged():
-    assert workload.check_app_workload(deployment()) == []
+    assert workload_checks.check_app_workload(deployment()) == []
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"image": IMAGE}]}}
-    assert "runs in a Pod" in workload.check_app_workload(pod)[0].message
+    assert "runs in a Pod" in workload_checks.check_app_workload(pod)[0].message
 
 
 @pytest.mark.parametrize("selector, matches", [
@@ -178,15 +178,15 @@ def test_a_good_deployment_passes_and_pods_are_flagged():
     ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, False),
 ])
 def test_label_selector(selector, matches):
-    assert workload.label_selector_matches(selector, {"app": "web"}) is matches
+    assert pod_templates.label_selector_matches(selector, {"app": "web"}) is matches
 
 
 def test_selector_must_select_the_template():
     obj = deployment()
     obj["spec"]["selector"] = {"matchLabels": {"app": "frontend"}}
-    assert "does not select the template's labels {app: web}" in workload.check_selector_matches_template(obj)[0].message
+    assert "does not select the template's labels {app: web}" in workload_checks.check_selector_matches_template(obj)[0].message
     obj["spec"]["selector"] = {}
-    assert "empty" in workload.check_selector_matches_template(obj)[0].message
+    assert "empty" in workload_checks.check_selector_matches_template(obj)[0].message
 
 
 @pytest.mark.parametrize("port, containers, expected", [
@@ -197,7 +197,7 @@ def test_selector_must_select_the_template():
     ({"port": 80, "targetPort": "web"}, [{}, {"ports": [{"name": "web", "containerPort": 8080}]}], (8080, "")),
 ])
 def test_target_port_resolution(port, containers, expected):
-    assert workload.resolve_target_port(port, containers) == expected
+    assert app_service.resolve_target_port(port, containers) == expected
 
 
 @pytest.mark.parametrize("port, expected", [
@@ -205,7 +205,7 @@ def test_target_port_resolution(port, containers, expected):
     ({"port": 80, "targetPort": "3000"}, "is a string"),
 ])
 def test_target_port_problems(port, expected):
-    number, why = workload.resolve_target_port(port, [{"ports": [{"name": "http", "containerPort": 3000}]}])
+    number, why = app_service.resolve_target_port(port, [{"ports": [{"name": "http", "containerPort": 3000}]}])
     assert number is None and expected in why
 
 
@@ -222,17 +222,17 @@ def service(type_="ClusterIP", **port):
     (service("Nodeport"), "type 'Nodeport' is not one of"),
 ])
 def test_service_port_errors(svc, expected):
-    rows, found = workload.check_service_ports(svc, deployment())
+    rows, found = app_service.check_service_ports(svc, deployment())
     assert rows and any(expected in f.message for f in found)
 
 
 def test_service_selection():
-    assert workload.selects(service(), deployment())
-    assert not workload.selects(service(), deployment(namespace="app"))
+    assert app_service.selects(service(), deployment())
+    assert not app_service.selects(service(), deployment(namespace="app"))
     no_selector = copy.deepcopy(service())
     del no_selector["spec"]["selector"]
-    assert not workload.selects(no_selector, deployment())
-    assert workload.check_service_ports(service("NodePort", nodePort=30080), deployment())[1] == []
+    assert not app_service.selects(no_selector, deployment())
+    assert app_service.check_service_ports(service("NodePort", nodePort=30080), deployment())[1] == []
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -244,33 +244,33 @@ def test_service_selection():
     (secret(data={"bad key": b64("x")}), "not a valid Secret key"),
 ])
 def test_secret_errors_name_keys_only(body, expected):
-    found = workload.check_secret(body)
+    found = secret_checks.check_secret(body)
     assert any(expected in f.message for f in found), found
     assert not any("HUNTER2" in str(f) for f in found)
 
 
 def test_valid_pull_secret():
     config = json.dumps({"auths": {"https://index.docker.io/v1/": {"auth": b64("u:p")}}})
-    assert workload.check_secret(secret(type_="kubernetes.io/dockerconfigjson", string_data={".dockerconfigjson": config})) == []
-    assert "no \"auths\"" in workload.check_secret(
+    assert secret_checks.check_secret(secret(type_="kubernetes.io/dockerconfigjson", string_data={".dockerconfigjson": config})) == []
+    assert "no \"auths\"" in secret_checks.check_secret(
         secret(type_="kubernetes.io/dockerconfigjson", data={".dockerconfigjson": b64("{}")}))[0].message
 
 
 def test_pull_secrets_are_warnings():
     obj = deployment()
     obj["spec"]["template"]["spec"]["imagePullSecrets"] = [{"name": "regcred"}]
-    missing = workload.check_pull_secrets(obj, [])
+    missing = secret_checks.check_pull_secrets(obj, [])
     assert [f.severity for f in missing] == ["warning"] and "image is public" in missing[0].message
-    wrong_type = workload.check_pull_secrets(obj, [secret("regcred", data={"a": b64("b")})])
+    wrong_type = secret_checks.check_pull_secrets(obj, [secret("regcred", data={"a": b64("b")})])
     assert "is ignored" in wrong_type[0].message
     good = secret("regcred", type_="kubernetes.io/dockerconfigjson", data={".dockerconfigjson": b64("{}")})
-    assert workload.check_pull_secrets(obj, [good]) == []
+    assert secret_checks.check_pull_secrets(obj, [good]) == []
 
 
 def test_references_list_every_source():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}, {"secretRef": {"name": "s", "optional": True}}],
                      env=[{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "k"}}}])
     obj["spec"]["template"]["spec"]["imagePullSecrets"] = [{"name": "regcred"}]
-    refs = [(r.kind, r.name, r.key, r.via, r.optional) for r in workload.references(obj)]
+    refs = [(r.kind, r.name, r.key, r.via, r.optional) for r in pod_templates.references(obj)]
     assert refs == [("ConfigMap", "cfg", None, "envFrom", False), ("Secret", "s", None, "envFrom", True),
                     ("ConfigMap", "cfg", "k", "configMapKeyRef", False), ("Secret", "regcred", None, "imagePullSecrets", True)]

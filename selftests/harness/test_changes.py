@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from emulator import EmulatedCluster, Timeline
-from fixtures.kube import Kube
-from fixtures.waiting import NotYet, wait_until
+from fixtures.cluster.kube import Kube
+from fixtures.cluster.waiting import NotYet, wait_until
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""fixtures/ping.py reads BusyBox's and iputils' ping alike (platform-facts section 5)."""
-from fixtures.ping import parse
+"""fixtures/gate/ping.py reads BusyBox's and iputils' ping alike (platform-facts section 5)."""
+from fixtures.gate.ping import parse
 
 BUSYBOX = """PING 192-168-1-2.default.pod.cluster.local (192.168.1.2): 56 data bytes
 64 bytes from 192.168.1.2: seq=0 ttl=62 time=0.123 ms

@@ -1,5 +1,5 @@
 """Which pod `kubectl port-forward service/...` picks (podutils.ActivePods, reversed)."""
-from fixtures.port_forward import most_active_pod
+from fixtures.cluster.port_forward import most_active_pod
 
 
 def pod(name, *, node="lab4", phase="Running", ready=True, ready_since="2026-11-27T10:00:00Z",

@@ -2,7 +2,7 @@
 import pytest
 from kubernetes.client.exceptions import ApiException
 
-from fixtures.kube import _is_transient, _open_stream, retry_transient
+from fixtures.cluster.kube import _is_transient, _open_stream, retry_transient
 
 
 def hidden_failure(reason: str):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from fixtures.waiting import NotYet, WaitTimeout, wait_until
+from fixtures.cluster.waiting import NotYet, WaitTimeout, wait_until
 
 
 def test_returns_the_probe_value_once_it_holds():

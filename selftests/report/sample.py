@@ -1,5 +1,6 @@
 """A topology as the reference solution leaves it (LAB.md), for the drawing's unit tests."""
-from fixtures.topology import APP, CALICO_NODE, COREDNS, KUBE_CONTROLLERS, Node, Pod, Pool, PortForward, Service, Topology
+from fixtures.report.topology import (APP, CALICO_NODE, COREDNS, KUBE_CONTROLLERS, Node, Pod, Pool, PortForward,
+                                      Service, Topology)
 
 
 def reference_topology(**changes) -> Topology:

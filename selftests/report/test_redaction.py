@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
-from fixtures import evidence, redaction
-from fixtures.redaction import MARK, Secrets, base64_cores
+from fixtures.gate import redaction
+from fixtures.gate.redaction import MARK, Secrets, base64_cores
+from fixtures.report import evidence
 
 USER, PASSWORD = "planted-user-Zq81", "planted-pass-Kx7&<42>"
 

@@ -7,11 +7,12 @@ import types
 import certifi
 import pytest
 
-from fixtures import redaction, report
-from fixtures.identity import ClusterIdentity, ca_fingerprint
-from fixtures.options import Settings
-from fixtures.redaction import Secrets
-from fixtures.requirements import TITLES, Ledger, Outcome
+from fixtures.cluster.identity import ClusterIdentity, ca_fingerprint
+from fixtures.cluster.settings import Settings
+from fixtures.gate import redaction
+from fixtures.gate.redaction import Secrets
+from fixtures.report import html_report
+from fixtures.report.requirements import TITLES, Ledger, Outcome
 
 
 def settings(**changes) -> Settings:
@@ -22,15 +23,15 @@ def settings(**changes) -> Settings:
 
 
 def test_title_names_the_student_and_group():
-    assert report.title(settings()) == "ITMO lab 4 conformance report: Ivan Petrov, K3321"
-    assert report.title(settings(student=None, group=None)) == "ITMO lab 4 conformance report"
+    assert html_report.title(settings()) == "ITMO lab 4 conformance report: Ivan Petrov, K3321"
+    assert html_report.title(settings(student=None, group=None)) == "ITMO lab 4 conformance report"
 
 
 def test_run_metadata_says_who_when_and_where():
     now = datetime.datetime(2026, 3, 1, 10, 30, tzinfo=datetime.timezone.utc)
-    assert report.run_metadata(settings(), now) == {
+    assert html_report.run_metadata(settings(), now) == {
         "Student": "Ivan Petrov", "Group": "K3321", "Date": "2026-03-01T10:30:00+00:00", "Provider": "emulator"}
-    assert report.run_metadata(settings(student=None), now)["Student"] == "(not given: --student)"
+    assert html_report.run_metadata(settings(student=None), now)["Student"] == "(not given: --student)"
 
 
 def test_the_summary_has_a_row_per_requirement_with_verdict_and_reason():
@@ -39,7 +40,7 @@ def test_the_summary_has_a_row_per_requirement_with_verdict_and_reason():
                        "R4": [Outcome("skipped", "not checked because R2 failed")]}
     identity = ClusterIdentity("minikube profile lab4", "5a409377-4a51-4152-9cb9-226ae05fbc8c",
                                (("lab4", "uuid-1"), ("lab4-m02", "uuid-2")), "AB:CD", {"Calico": "v3.31.3"})
-    block = report.summary_html(ledger, report.run_metadata(settings()), identity.rows())
+    block = html_report.summary_html(ledger, html_report.run_metadata(settings()), identity.rows())
     for req in TITLES:
         assert f"<td>{req}</td>" in block
     assert '<tr class="lab4-failed"><td>R2</td>' in block and "calico-node on lab4-m02 is not Ready" in block
@@ -57,7 +58,7 @@ def test_the_summary_escapes_and_redacts(monkeypatch):
     monkeypatch.setattr(redaction, "KNOWN", known)
     ledger = Ledger()
     ledger.outcomes = {"R6": [Outcome("failed", "<b>hunter2-secret</b>")]}
-    block = report.summary_html(ledger, {"Student": "<script>"}, {})
+    block = html_report.summary_html(ledger, {"Student": "<script>"}, {})
     assert "hunter2-secret" not in block and "<b>" not in block and "<script>" not in block
 
 

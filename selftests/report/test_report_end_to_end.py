@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixtures.requirements import TITLES
+from fixtures.report.requirements import TITLES
 from selftests.suite.conftest import QUICK
 from selftests.suite.runner import ROOT, run_suite
 

@@ -9,10 +9,10 @@ import urllib.request
 
 import pytest
 
-import fixtures.screenshots as screenshots
+import fixtures.report.screenshots as screenshots
 from emulator.runtime.react_app import BuiltApp
-from fixtures.kube import Forward
-from fixtures.screenshots import Browser, LocalForward, NoBrowser, find_browser, page_values
+from fixtures.cluster.kube import Forward
+from fixtures.report.screenshots import Browser, LocalForward, NoBrowser, find_browser, page_values
 
 APP = BuiltApp(username="Ivan Petrov", company="ITMO University", hostname="react-app-7c9f8d6b5-x2x4k",
                ip="192.168.0.66", built_at=0.0)

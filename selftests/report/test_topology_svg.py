@@ -2,7 +2,7 @@
 import dataclasses
 import xml.etree.ElementTree as ET
 
-from fixtures.topology import Node, Pod, Pool, Service, render_svg
+from fixtures.report.topology import Node, Pod, Pool, Service, render_svg
 from selftests.report.sample import reference_topology
 
 SVG = "{http://www.w3.org/2000/svg}"
