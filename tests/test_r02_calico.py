@@ -1,6 +1,6 @@
 """R2: Calico works: every node Ready, a Ready calico-node on each node, calico-kube-controllers Ready.
 
-calico-node restarts for minutes after `minikube start` (LAB.md mistake 5), so each check waits,
+calico-node restarts for minutes after `minikube start` (docs/lab.md mistake 5), so each check waits,
 within --calico-timeout, and says what it still waits for.
 """
 import pytest

@@ -1,7 +1,7 @@
 """R10: from each app pod, ping a pod on the other node by its DNS name (`kubectl exec` + ping).
 
 The name is the pod's A record `<a-b-c-d>.<namespace>.pod.cluster.local`. CoreDNS serves those with
-`pods insecure`, which resolves ANY dashed IP (platform-facts section 3), so the check also proves
+`pods insecure`, which resolves ANY dashed IP (docs/platform.md §3), so the check also proves
 that the name resolved to the peer's own address, not just that ping got replies.
 """
 import pytest

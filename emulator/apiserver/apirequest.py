@@ -2,9 +2,9 @@
 its body by Content-Type, and its query options, the way the apiserver reads them.
 
 Sources: `apiserver/pkg/endpoints/request/requestinfo.go` (path layout),
-`handlers/negotiation/negotiate.go` (an empty Content-Type is JSON, platform-facts 4.4),
+`handlers/negotiation/negotiate.go` (an empty Content-Type is JSON, docs/platform.md §4.4),
 `apimachinery/pkg/runtime/conversion.go` Convert_Slice_string_To_bool (boolean query values,
-platform-facts 4.1), `handlers/rest.go` (field manager from the User-Agent prefix).
+docs/platform.md §4.1), `handlers/rest.go` (field manager from the User-Agent prefix).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The shape of the emulated cluster: its nodes, timings and milestones, chosen by the faults.
 
 A fresh `minikube start -p lab4 --cni=calico --nodes=2` (minikube v1.38.1, Kubernetes v1.35.1,
-Calico v3.31.3; platform-facts 1.1-1.5): nodes `lab4` (control plane, 192.168.49.2,
+Calico v3.31.3; docs/platform.md §1.1-1.5): nodes `lab4` (control plane, 192.168.49.2,
 podCIDR 10.244.0.0/24) and `lab4-m02` (192.168.49.3, 10.244.1.0/24) on the docker driver's first
 network 192.168.49.0/24. The objects themselves are built by `emulator.seed`.
 """
@@ -15,7 +15,7 @@ from .faults import SINGLE_NODE, THREE_NODES
 PROFILE = "lab4"
 MINIKUBE_VERSION = "v1.38.1"
 MINIKUBE_COMMIT = "c93a4cb9311efc66b90d33ea03f75f2c4120e9b0"   # git rev-parse v1.38.1
-KUBERNETES_VERSION = "v1.35.1"                # minikube v1.38.1 default (platform-facts 1.1)
+KUBERNETES_VERSION = "v1.35.1"                # minikube v1.38.1 default (docs/platform.md §1.1)
 CALICO_VERSION = "v3.31.3"
 POD_SUBNET = "10.244.0.0/16"                  # cni.DefaultPodCIDR, kubeadm podSubnet
 SERVICE_SUBNET = "10.96.0.0/12"

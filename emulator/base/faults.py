@@ -1,4 +1,4 @@
-"""The fault catalogue of DESIGN.md: named switches that make the emulated cluster misbehave.
+"""The fault catalogue (docs/design.md#fault-catalogue): named switches that make the emulated cluster misbehave.
 
 Each fault says what it changes and which lab requirements it must make the suite fail. Where each
 is implemented: the seed and `lifecycle` (single-node, three-nodes, no-calico, calico-node-not-ready,

@@ -1,7 +1,7 @@
 """What each container image brings: a shell (BusyBox ash, bash or none), its working
 directory, its image ENV, and whether it runs the lab's React app.
 
-LAB.md "The app inside the image": the lab image is built on node:14-alpine (BusyBox). CoreDNS,
+docs/lab.md#the-app-inside-the-image: the lab image is built on node:14-alpine (BusyBox). CoreDNS,
 kube-proxy and the control-plane images are distroless: no shell at all. calico/node is a
 UBI-based image with bash but without the BusyBox networking tools.
 """

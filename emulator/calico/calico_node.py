@@ -1,10 +1,10 @@
 """What calico-node does on its own, beside the readiness timeline of `lifecycle`.
 
-- Start-up (`node/pkg/lifecycle/startup/startup.go` configureIPPools, platform-facts 1.4): each
+- Start-up (`node/pkg/lifecycle/startup/startup.go` configureIPPools, docs/platform.md §1.4): each
   time a calico-node container starts and no IPv4 pool exists, `default-ipv4-ippool` is created
   from kubeadm-config's `podSubnet: (.*)` (192.168.0.0/16 when there is none), blockSize 26,
   ipipMode Always, vxlanMode Never, natOutgoing true (the manifest's CALICO_IPV4POOL_* env).
-- The IPIP tunnel address (`node/pkg/allocateip/allocateip.go`, platform-facts 2.4): while it
+- The IPIP tunnel address (`node/pkg/allocateip/allocateip.go`, docs/platform.md §2.4): while it
   runs, calico-node keeps the node's tunl0 address inside an enabled IPIP pool that selects the
   node; when pools or node labels change so that it no longer is, the address is released and a
   new one assigned (Tunnel use), recorded in the node annotation

@@ -1,6 +1,6 @@
 """The CNI plugin the kubelet calls for a pod sandbox: Calico, or kindnet under `no-calico`.
 
-Calico (`cni-plugin/pkg/k8s/k8s.go` CmdAddK8s, platform-facts 2.5): ADD assigns one IPv4 address
+Calico (`cni-plugin/pkg/k8s/k8s.go` CmdAddK8s, docs/platform.md §2.5): ADD assigns one IPv4 address
 through calico-ipam under the handle `k8s-pod-network.<sandbox id>` and writes the pod
 annotations cni.projectcalico.org/containerID, podIP (`<ip>/32`) and podIPs with a patch of the
 pod's status subresource; DEL releases the handle and blanks podIP/podIPs ("used to signal that

@@ -1,5 +1,5 @@
 """Calico IPAM over the store's IPPool, IPAMBlock, BlockAffinity and IPAMHandle objects
-(platform-facts 2.3-2.6), as `libcalico-go/lib/ipam/ipam.go` (v3.31) assigns and releases.
+(docs/platform.md §2.3-2.6), as `libcalico-go/lib/ipam/ipam.go` (v3.31) assigns and releases.
 
     ipam.assign(node, handle, attributes, namespace=..., requested=[...])  -> "192.168.1.1"
     ipam.release(handle)
@@ -72,7 +72,7 @@ class Pool:
 
     @classmethod
     def from_object(cls, obj: Obj) -> "Pool":
-        """Defaults as clientv3 fills them on read (platform-facts 2.2)."""
+        """Defaults as clientv3 fills them on read (docs/platform.md §2.2)."""
         spec = obj.get("spec") or {}
         try:
             network = ipaddress.ip_network(str(spec.get("cidr", "")), strict=False)   # net.ParseCIDR masks

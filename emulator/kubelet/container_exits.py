@@ -1,9 +1,9 @@
 """When and how a started container's process ends, and how long the kubelet waits to restart it.
 
-- The lab app builds React inside the pod at start (LAB.md "The app inside the image"); the
+- The lab app builds React inside the pod at start (docs/lab.md#the-app-inside-the-image); the
   build needs about 512Mi. A memory limit below BUILD_MEMORY gets the process OOM-killed during
   the build (`oom_after`): terminated reason OOMKilled, exit code 137 (128 + SIGKILL), so it never
-  listens (LAB.md mistake 11). This is behaviour, not a fault.
+  listens (docs/lab.md mistake 11). This is behaviour, not a fault.
 - Fault `app-crashloop`: the lab app's start script fails at once (npm's ELIFECYCLE, exit code 1,
   reason Error), every time; so fast that the kubelet never reports it running, so never Ready.
 - An image whose default command is a shell or a REPL (busybox, alpine, node:*-alpine) started

@@ -1,6 +1,6 @@
 """The BusyBox applets of node:14-alpine (BusyBox 1.35) that the lab's exercises use, with
 their real output formats (mirror/busybox tag 1_35_0: networking/ping.c, nslookup.c, wget.c;
-platform-facts section 5). Each applet reads the cluster through the network model and the
+docs/platform.md §5). Each applet reads the cluster through the network model and the
 stub resolver only."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Kubernetes websocket channel protocols, server side: exec and port-forward.
 
-Sources (platform-facts.md 4.1-4.3, tooling-facts.md 3):
+Sources (docs/platform.md §4.1-4.3, §12):
 - subprotocol choice by client order: apimachinery `pkg/util/httpstream/wsstream/conn.go` handshake();
 - exec frames, the empty first frame, the channel-3 Status: kubelet
   `staging/src/k8s.io/kubelet/pkg/cri/streaming/remotecommand/websocket.go`, `httpstream.go`;

@@ -10,7 +10,7 @@ from typing import AbstractSet, Protocol
 
 class ClusterView(Protocol):
     faults: AbstractSet[str]
-    """Names of the active faults of DESIGN.md's catalogue."""
+    """Names of the active faults in docs/design.md#fault-catalogue."""
 
     def now(self) -> float:
         """Current time, seconds since the epoch (the emulator's injectable clock)."""

@@ -3,7 +3,7 @@
     kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa ip6.arpa }
     hosts { <gateway> host.minikube.internal; fallthrough }
 
-Sources: platform-facts section 3 (kubeadm `cmd/kubeadm/app/phases/addons/dns/manifests.go`,
+Sources: docs/platform.md §3 (kubeadm `cmd/kubeadm/app/phases/addons/dns/manifests.go`,
 coredns `plugin/kubernetes/README.md`), 1.5 (minikube's hosts block). The emulated cluster has
 no upstream resolver, so names outside these zones get SERVFAIL (as an offline `forward` does).
 """

@@ -1,6 +1,6 @@
 """Reachability in the emulated cluster: pod IPs, node IPs and ClusterIPs (kube-proxy style).
 
-TTLs as seen by BusyBox ping from a pod (platform-facts 1.6 shows ttl=62 across nodes):
+TTLs as seen by BusyBox ping from a pod (docs/platform.md §1.6 shows ttl=62 across nodes):
 the replying host sends TTL 64, and every router on the way back takes one: the peer's node
 (veth → host), then the local node; a reply from a node's own address is routed once only.
 """

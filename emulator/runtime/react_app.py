@@ -1,5 +1,5 @@
-"""Stand-in for the lab's app, `ifilyaninitmo/itdt-contained-frontend:master` (LAB.md "The app
-inside the image"): a production React build run inside the pod at start-up, then an Express
+"""Stand-in for the lab's app, `ifilyaninitmo/itdt-contained-frontend:master` (
+docs/lab.md#the-app-inside-the-image): a production React build run inside the pod at start-up, then an Express
 server on port 3000 that answers every GET with the shell page, except the hashed bundle.
 
 The build inlines REACT_APP_USERNAME, REACT_APP_COMPANY_NAME, the hostname and the pod IP; the

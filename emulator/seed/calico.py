@@ -2,11 +2,11 @@
 
 CRDs: the 22 `crd.projectcalico.org/v1` CRDs of minikube v1.38.1's calico.yaml (kdd-crds.yaml,
 Calico v3.31.3; none has subresources or printer columns) plus the two policy.networking.k8s.io
-ones it ships (platform-facts 1.3). The IPPool CRD carries its real v3.31.3 schema; the others a
+ones it ships (docs/platform.md §1.3). The IPPool CRD carries its real v3.31.3 schema; the others a
 permissive one. Objects calico-node writes at start (`node/pkg/lifecycle/startup/startup.go`):
-`default-ipv4-ippool` from kubeadm-config's podSubnet (platform-facts 1.4), ClusterInformation
+`default-ipv4-ippool` from kubeadm-config's podSubnet (docs/platform.md §1.4), ClusterInformation
 `default`, FelixConfiguration `default`; calico-kube-controllers writes KubeControllersConfiguration
-`default`. IPAM (platform-facts 2.5, 2.6): one /26 block per node at a random free offset of the
+`default`. IPAM (docs/platform.md §2.5, §2.6): one /26 block per node at a random free offset of the
 pool, affine to the node, the first address the node's IPIP tunnel address, pods after it.
 """
 from __future__ import annotations

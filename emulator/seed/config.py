@@ -4,7 +4,7 @@ kubeadm-config: `cmd/kubeadm/app/phases/uploadconfig`; minikube's values from
 `pkg/minikube/bootstrapper/bsutil/kubeadm.go` (podSubnet 10.244.0.0/16, serviceSubnet 10.96.0.0/12,
 controlPlaneEndpoint control-plane.minikube.internal:8443). coredns Corefile: kubeadm's
 (`cmd/kubeadm/app/phases/addons/dns/manifests.go`, `pods insecure`) plus minikube's `log` and
-`hosts` blocks (platform-facts 1.5, 3).
+`hosts` blocks (docs/platform.md §1.5, §3).
 """
 from __future__ import annotations
 

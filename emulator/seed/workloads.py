@@ -1,8 +1,8 @@
 """kube-system workloads of a fresh cluster, with their pods.
 
 calico-node (DaemonSet) and calico-kube-controllers (Deployment, PDB): minikube v1.38.1
-`pkg/minikube/cni/calico.yaml` (platform-facts 1.3). CoreDNS (scaled to 1 by minikube, platform-facts
-1.5) and kube-proxy: kubeadm addons (`cmd/kubeadm/app/phases/addons`). etcd, kube-apiserver,
+`pkg/minikube/cni/calico.yaml` (docs/platform.md §1.3). CoreDNS (scaled to 1 by minikube, docs/platform.md
+§1.5) and kube-proxy: kubeadm addons (`cmd/kubeadm/app/phases/addons`). etcd, kube-apiserver,
 kube-controller-manager, kube-scheduler: kubeadm static pods, mirrored with the Node as owner.
 storage-provisioner: minikube addon (`deploy/addons/storage-provisioner`). kindnet replaces Calico
 under the no-calico fault (`pkg/minikube/cni/kindnet.go`).

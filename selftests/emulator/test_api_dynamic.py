@@ -1,5 +1,5 @@
 """kubernetes.dynamic.DynamicClient: discovery, then server-side apply with field managers
-(platform-facts section 6)."""
+(docs/platform.md §6)."""
 from __future__ import annotations
 
 import json

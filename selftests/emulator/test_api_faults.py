@@ -1,4 +1,4 @@
-"""Each fault of this phase, as a client observes it (DESIGN.md fault catalogue)."""
+"""Each fault of this phase, as a client observes it (docs/design.md#fault-catalogue)."""
 from __future__ import annotations
 
 import time

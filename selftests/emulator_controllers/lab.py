@@ -81,7 +81,7 @@ class Lab:
             ready(p) for p in self.core.list_namespaced_pod("kube-system", label_selector="k8s-app=calico-node").items))
 
     def provision_pools(self) -> list[dict]:
-        """The suite's order (platform-facts 1.4): rack pools, node labels, then the default pool goes."""
+        """The suite's order (docs/platform.md §1.4): rack pools, node labels, then the default pool goes."""
         self.wait_for_calico()
         pools = self.create_reference_pools()
         self.label_nodes()

@@ -1,4 +1,4 @@
-"""The controller-side faults of DESIGN.md's catalogue, and the too-small memory limit, as a
+"""The controller-side faults in docs/design.md#fault-catalogue, and the too-small memory limit, as a
 client observes them."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_pool_delete_ignored_brings_the_default_pool_back(lab):
     assert pool["spec"]["cidr"] == "10.244.0.0/16" and not pool["spec"].get("disabled")
     lab.apply_reference_workload()
     pods = lab.wait_for_ready_pods(2)
-    # lab4's default block still holds CoreDNS, so it is used before the rack block (platform-facts 2.4);
+    # lab4's default block still holds CoreDNS, so it is used before the rack block (docs/platform.md §2.4);
     # lab4-m02's emptied default block was released when its tunnel address moved to the rack pool.
     on_lab4 = next(p for p in pods if p.spec.node_name == "lab4")
     assert in_network(on_lab4.status.pod_ip, "10.244.0.0/16"), on_lab4.status.pod_ip

@@ -1,4 +1,4 @@
-"""Calico IPAM as a client observes it (platform-facts 2.3-2.6): pool choice by node selector and
+"""Calico IPAM as a client observes it (docs/platform.md §2.3-2.6): pool choice by node selector and
 by annotation, pods keeping their IPs when pools change, pool deletion around live pods,
 overlapping pools, a node no pool selects, addresses handed out in order, the IPAM CRs, and
 calico-node re-creating the default pool at start."""
@@ -68,7 +68,7 @@ def test_deleting_a_pool_under_live_pods_keeps_their_ips_and_stops_new_ones(lab)
     assert wait_for("first Ready", lambda: ready(lab.pod("first"))) and lab.pod("first").status.pod_ip == first_ip
     affinities = lab.custom.list_cluster_custom_object(GROUP, VERSION, "blockaffinities")["items"]
     assert any(a["spec"]["node"] == "lab4" and in_network(a["spec"]["cidr"].split("/")[0], "192.168.0.0/24")
-               for a in affinities), "a raw delete leaves the block affinity behind (platform-facts 2.3)"
+               for a in affinities), "a raw delete leaves the block affinity behind (docs/platform.md §2.3)"
 
 
 def test_overlapping_pools_share_one_range_without_duplicate_addresses(lab):

@@ -1,4 +1,4 @@
-"""The exec websocket as the wire shows it (platform-facts 4.1-4.2), with a raw websocket client."""
+"""The exec websocket as the wire shows it (docs/platform.md §4.1-4.2), with a raw websocket client."""
 import json
 from urllib.parse import urlencode
 

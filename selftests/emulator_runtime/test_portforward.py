@@ -1,4 +1,4 @@
-"""Port-forward through the real Python client (platform-facts 4.3)."""
+"""Port-forward through the real Python client (docs/platform.md §4.3)."""
 import http.client
 import json
 import re

@@ -1,4 +1,4 @@
-"""Every fault of DESIGN.md's catalogue: the suite fails exactly the requirements the fault breaks,
+"""Every fault in docs/design.md#fault-catalogue: the suite fails exactly the requirements the fault breaks,
 names the cause in a student's words, skips only what depends on them, and never hangs."""
 import time
 

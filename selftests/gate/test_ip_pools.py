@@ -1,4 +1,4 @@
-"""IPPool normalisation and checks (calicoctl's rules, LAB.md R4/R5)."""
+"""IPPool normalisation and checks (calicoctl's rules, docs/lab.md R4/R5)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""The gate over the corpus of manifest sets in sets/: good variants of LAB.md's variation table
+"""The gate over the corpus of manifest sets in sets/: good variants of docs/lab.md#what-real-students-did
 and single mistakes from its mistakes list. Each set's expected.yaml names the findings it must
 produce (severity and a substring of the finding's text); any other error is a failure, other
 warnings are allowed."""

@@ -1,4 +1,4 @@
-"""fixtures/gate/ping.py reads BusyBox's and iputils' ping alike (platform-facts section 5)."""
+"""fixtures/gate/ping.py reads BusyBox's and iputils' ping alike (docs/platform.md §5)."""
 from fixtures.gate.ping import parse
 
 BUSYBOX = """PING 192-168-1-2.default.pod.cluster.local (192.168.1.2): 56 data bytes

@@ -1,4 +1,4 @@
-"""A topology as the reference solution leaves it (LAB.md), for the drawing's unit tests."""
+"""A topology as the reference solution leaves it (docs/lab.md), for the drawing's unit tests."""
 from fixtures.report.topology import (APP, CALICO_NODE, COREDNS, KUBE_CONTROLLERS, Node, Pod, Pool, PortForward,
                                       Service, Topology)
 

@@ -1,4 +1,4 @@
-"""Audits of clusters built by hand in a student's wrong ways (LAB.md "The mistakes"): the suite
+"""Audits of clusters built by hand in a student's wrong ways (docs/lab.md#the-mistakes-the-suite-must-catch): the suite
 fails the right requirement with the right words, and sends not a single write request."""
 import subprocess
 import time

@@ -1,5 +1,5 @@
 """The suite against the emulated cluster on manifest sets written the ways students write them
-(LAB.md "What real students did"): every one passes every live requirement."""
+(docs/lab.md#what-real-students-did): every one passes every live requirement."""
 from pathlib import Path
 
 import pytest
