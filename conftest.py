@@ -163,7 +163,8 @@ def pytest_html_results_table_row(report, cells):
 
 def pytest_html_results_summary(prefix, summary, postfix, session):
     config = session.config
-    prefix.append(html_report.summary_block(config, config.stash[LEDGER], config.stash[SETTINGS], config.stash[metadata_key]))
+    prefix.append(html_report.summary_block(config, config.stash[LEDGER], config.stash[SETTINGS],
+                                            config.stash[metadata_key]))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--time-scale", type=float, default=1.0, help="multiply every emulated delay")
     serve.add_argument("--timeline", choices=sorted(TIMELINES), default="quick",
-                       help="the cluster's delays: quick (default), benchmark (seconds), realistic (a laptop's minutes)")
+                       help="the cluster's delays: quick (default), benchmark (seconds), "
+                            "realistic (a laptop's minutes)")
     serve.add_argument("--milestones", metavar="PATH", help="at exit, write the milestone record here as JSON")
     commands.add_parser("faults", help="list the fault catalogue")
     return parser

@@ -9,15 +9,16 @@ from fixtures.gate.lab_app import APP_VARIABLES
 pytestmark = [pytest.mark.requirement("R8"), pytest.mark.order(-3)]
 
 
-def test_the_page_through_the_service_shows_user_and_company(service, service_forward, app_env, expected_values, app_pages,
-                                                              evidence):
+def test_the_page_through_the_service_shows_user_and_company(service, service_forward, app_env, expected_values,
+                                                              app_pages, evidence):
     pod, port = service_forward
     evidence.table("Port-forward (as kubectl port-forward service/...)", [{
         "service": service["metadata"]["name"], "pod": pod["metadata"]["name"],
         "node": pod["spec"].get("nodeName"), "container port": port}])
     page = app_pages.page(pod, port)
     evidence.table("Page", [{"status": page.status, "title": page.title, "script": page.bundle_path,
-                             **{name: ("shown" if page.shows(value) else "missing") for name, value in expected_values.items()}}])
+                             **{name: ("shown" if page.shows(value) else "missing")
+                                for name, value in expected_values.items()}}])
     assert page.status == 200 and page.bundle_path, (
         f"the page of pod {pod['metadata']['name']} is not the lab app's (HTTP {page.status}, title {page.title!r}, "
         f"no /static/js/main.*.js script)")

@@ -58,7 +58,8 @@ def resource_list(types: list[ResourceType], group: str, version_name: str) -> d
     chosen = [t for t in types if (t.group, t.version) == (group, version_name)]
     if not chosen:
         return None
-    body: dict[str, Any] = {"kind": "APIResourceList", "groupVersion": f"{group}/{version_name}" if group else version_name,
+    body: dict[str, Any] = {"kind": "APIResourceList",
+                            "groupVersion": f"{group}/{version_name}" if group else version_name,
                             "resources": [e for t in sorted(chosen, key=lambda t: t.plural) for e in _entries(t)]}
     if group:
         body["apiVersion"] = "v1"

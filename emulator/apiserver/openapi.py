@@ -47,5 +47,6 @@ def root(types: list[ResourceType]) -> dict[str, Any]:
     paths = {}
     for group, version in sorted({(t.group, t.version) for t in types}):
         digest = hashlib.sha512(json.dumps(document(types, group, version), sort_keys=True).encode()).hexdigest()
-        paths[_prefix(group, version)] = {"serverRelativeURL": f"/openapi/v3/{_prefix(group, version)}?hash={digest[:128].upper()}"}
+        url = f"/openapi/v3/{_prefix(group, version)}?hash={digest[:128].upper()}"
+        paths[_prefix(group, version)] = {"serverRelativeURL": url}
     return {"paths": paths}

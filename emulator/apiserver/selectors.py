@@ -102,7 +102,8 @@ def parse_labels(text: str | None) -> list[Requirement]:
                 i += 1
                 bound = take()
                 if not bound.lstrip("-").isdigit():
-                    raise bad_request(f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
+                    raise bad_request("unable to parse requirement: for 'Gt', 'Lt' operators, "
+                                      "the value must be an integer")
                 requirements.append(Requirement(key, "gt" if op == ">" else "lt", (bound,)))
             else:
                 raise bad_request(f"unable to parse requirement: found '{op}', expected: "

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from ..base import errors
-from . import apirequest, discovery, openapi, patch as patching, tables
+from . import apirequest, discovery, openapi, tables
+from . import patch as patching
 from .apirequest import Target
 from .resources import ResourceType
 from .selectors import matcher
@@ -309,7 +310,8 @@ class Handlers:
             replicas = (wanted.get("spec") or {}).get("replicas")
             if not isinstance(replicas, int) or replicas < 0:
                 raise errors.invalid("autoscaling", "Scale", target.name, [errors.Cause(
-                    "spec.replicas", "FieldValueInvalid", f"Invalid value: {replicas}: must be greater than or equal to 0")])
+                    "spec.replicas", "FieldValueInvalid",
+                    f"Invalid value: {replicas}: must be greater than or equal to 0")])
             obj["spec"]["replicas"] = replicas
             obj = self.store.update(resource, obj, manager=apirequest.manager(request))
         return _json(_scale_of(obj))

@@ -36,7 +36,8 @@ from typing import Any, Callable, Iterable
 
 from ..base import errors
 from ..base.ids import NAME_CHARS
-from . import defaults, managedfields, patch as patching, validation
+from . import defaults, managedfields, validation
+from . import patch as patching
 from .resources import BUILTIN, ResourceType, from_crd, storage_version
 
 CRD_KEY = "customresourcedefinitions.apiextensions.k8s.io"
@@ -231,7 +232,8 @@ class Store:
         resource = self.resource("pods")
         old = self._get(resource, namespace, name)
         if old["metadata"].get("deletionTimestamp"):
-            raise errors.conflict("", "pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host")
+            raise errors.conflict("", "pods/binding", name,
+                                  f"pod {name} is being deleted, cannot be assigned to a host")
         if old["spec"].get("nodeName"):
             raise errors.conflict("", "pods/binding", name,
                                   f'pod {name} is already assigned to node "{old["spec"]["nodeName"]}"')
@@ -359,7 +361,7 @@ class Store:
             if (body.get("metadata") or {}).get("uid"):
                 raise errors.conflict(resource.group, resource.plural, name,
                                       f"uid mismatch: the provided object specified uid "
-                                      f"{body['metadata']['uid']}, and no existing object was found")
+                                      f"{body['metadata']['uid']}, and no existing object was found") from None
             created = managedfields.apply(None, body, applier, force, resource.custom,
                                           resource.has_status, False)
             return self.create(resource, created, manager=manager, operation="Apply"), True
@@ -434,12 +436,14 @@ def _spec_of(resource: ResourceType, obj: dict) -> dict:
 
 def _same(old: dict, new: dict) -> bool:
     """A no-op write keeps the resourceVersion (apiserver: GuaranteedUpdate skips identical objects)."""
-    strip = lambda o: {**o, "metadata": {k: v for k, v in o["metadata"].items()
-                                         if k not in ("resourceVersion", "managedFields")}}
+    def strip(o: dict) -> dict:
+        return {**o, "metadata": {k: v for k, v in o["metadata"].items()
+                                  if k not in ("resourceVersion", "managedFields")}}
     return strip(old) == strip(new) and _managers_equal(old, new)
 
 
 def _managers_equal(old: dict, new: dict) -> bool:
-    fields = lambda o: [(e.get("manager"), e.get("operation"), e.get("subresource"), e.get("fieldsV1"))
-                        for e in o["metadata"].get("managedFields") or []]
+    def fields(o: dict) -> list[tuple]:
+        return [(e.get("manager"), e.get("operation"), e.get("subresource"), e.get("fieldsV1"))
+                for e in o["metadata"].get("managedFields") or []]
     return fields(old) == fields(new)

@@ -102,7 +102,8 @@ def _node(node: Obj) -> list:
     labels = node["metadata"].get("labels") or {}
     roles = sorted(k.split("/", 1)[1] for k in labels if k.startswith("node-role.kubernetes.io/"))
     addresses = node.get("status", {}).get("addresses") or []
-    address = lambda kind: next((a["address"] for a in addresses if a.get("type") == kind), "<none>")
+    def address(kind: str) -> str:
+        return next((a["address"] for a in addresses if a.get("type") == kind), "<none>")
     info = node.get("status", {}).get("nodeInfo", {})
     return [node["metadata"]["name"], status, ",".join(roles) or "<none>",
             age(node["metadata"].get("creationTimestamp")), info.get("kubeletVersion", ""),

@@ -52,7 +52,7 @@ def _meta(resource: ResourceType, meta: dict[str, Any]) -> list[Cause]:
         causes.append(_bad("metadata.name", name, LABEL_MSG))
     elif len(name) > 253 or not _SUBDOMAIN.match(name):
         causes.append(_bad("metadata.name", name, SUBDOMAIN_MSG))
-    for key, value in (meta.get("labels") or {}).items():
+    for _, value in (meta.get("labels") or {}).items():
         if not isinstance(value, str) or len(value) > 63 or not _LABEL_VALUE.match(value):
             causes.append(_bad("metadata.labels", value, LABEL_VALUE_MSG))
     return causes

@@ -218,7 +218,8 @@ class Ipam:
         affinities = [a for a in self.store.list(AFFINITIES)[0]
                       if (a.get("spec") or {}).get("node") == node and a["spec"].get("state") == "confirmed"
                       and a["spec"].get("deleted") != "true"]
-        return [ipaddress.ip_network(a["spec"]["cidr"]) for a in sorted(affinities, key=lambda a: a["metadata"]["name"])]
+        return [ipaddress.ip_network(a["spec"]["cidr"])
+                for a in sorted(affinities, key=lambda a: a["metadata"]["name"])]
 
     def _claimed(self, cidr: str) -> bool:
         try:

@@ -19,7 +19,7 @@ from ..base.errors import ApiError
 from ..base.reconcile import Reconciler
 from . import workloadstatus
 from .controller_utils import active, controlled_by, pod_from_template, template_hash
-from .scheduler import tolerates, node_matches
+from .scheduler import node_matches, tolerates
 
 Obj = dict[str, Any]
 COMPONENT = "daemonset-controller"
@@ -107,7 +107,8 @@ class DaemonSetController:
                                                "pod-template-generation": str(ds["metadata"].get("generation", 1))})
         spec = pod["spec"]
         spec["tolerations"] = self._tolerations(spec)
-        spec.setdefault("affinity", {}).setdefault("nodeAffinity", {})["requiredDuringSchedulingIgnoredDuringExecution"] = {
+        node_affinity = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {})
+        node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {
             "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}
         try:
             created = self.store.create("pods", pod, manager="kube-controller-manager")

@@ -156,7 +156,7 @@ class EndpointsController:
                     and (s["metadata"].get("labels") or {}).get(MANAGED_BY) == SLICE_CONTROLLER]
         labels = {**{k: v for k, v in (meta.get("labels") or {}).items() if k not in (SERVICE_NAME, MANAGED_BY)},
                   SERVICE_NAME: meta["name"], MANAGED_BY: SLICE_CONTROLLER}
-        for current, content in zip(existing, wanted):
+        for current, content in zip(existing, wanted, strict=False):
             if current.get("endpoints") == content["endpoints"] and current.get("ports") == content["ports"] \
                     and current["metadata"].get("labels") == labels:
                 continue

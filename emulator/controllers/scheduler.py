@@ -365,7 +365,8 @@ class Scheduler:
     def _resource_scores(pod: Obj, node: Obj, pods: list[Obj]) -> tuple[int, int]:
         """LeastAllocated and BalancedAllocation over cpu and memory, the new pod included."""
         allocatable = (node.get("status") or {}).get("allocatable") or {}
-        capacity = (quantity.millicores(allocatable.get("cpu", "1")), quantity.byte_count(allocatable.get("memory", "1")))
+        capacity = (quantity.millicores(allocatable.get("cpu", "1")),
+                    quantity.byte_count(allocatable.get("memory", "1")))
         here = [p for p in pods if p["spec"].get("nodeName") == node["metadata"]["name"] and not terminating(p)]
         used = [sum(requests(p, nonzero=True)[i] for p in here + [pod]) for i in (0, 1)]
         fractions = [min(used[i] / capacity[i], 1.0) if capacity[i] else 1.0 for i in (0, 1)]

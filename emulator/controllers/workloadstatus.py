@@ -78,7 +78,8 @@ def revision(obj: Obj) -> int:
 def deployment_status(deployment: Obj, replicasets: list[Obj], new_rs: Obj | None, at: str, now: float) -> Obj:
     """sync.go calculateStatus + progress.go syncRolloutStatus: counts, Available, Progressing."""
     mine = [rs for rs in replicasets if owned_by(rs, deployment)]
-    total = lambda key: sum((rs.get("status") or {}).get(key, 0) for rs in mine)
+    def total(key: str) -> int:
+        return sum((rs.get("status") or {}).get(key, 0) for rs in mine)
     wanted = deployment["spec"].get("replicas", 1)
     old = deployment.get("status") or {}
     status: Obj = {"observedGeneration": deployment["metadata"].get("generation", 1), "replicas": total("replicas"),

@@ -266,7 +266,8 @@ class Kubelet:
         statuses = pod["status"]["initContainerStatuses" if init else "containerStatuses"]
         index = next(i for i, s in enumerate(statuses) if s["name"] == name)
         old = statuses[index]
-        last = {"terminated": old["state"]["terminated"]} if "terminated" in old["state"] else old.get("lastState") or {}
+        last = ({"terminated": old["state"]["terminated"]} if "terminated" in old["state"]
+                else old.get("lastState") or {})
         restarts = old["restartCount"] + (1 if last else 0)
         if restarts:
             self.logs.restart(run.namespace, run.name, name)
@@ -308,7 +309,8 @@ class Kubelet:
         if all("terminated" in s["state"] for s in statuses):
             pod["status"]["containerStatuses"] = [
                 pod_status.waiting(c, "ContainerCreating") if s["state"].get("waiting", {}).get("reason") ==
-                "PodInitializing" else s for c, s in zip(pod["spec"]["containers"], pod["status"]["containerStatuses"])]
+                "PodInitializing" else s
+                for c, s in zip(pod["spec"]["containers"], pod["status"]["containerStatuses"], strict=False)]
         pod_status.refresh_conditions(pod, True)
         self._write(pod)
         self._next_container(uid)

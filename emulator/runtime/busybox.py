@@ -83,7 +83,7 @@ def _number(value: str | bool | None, default: float) -> float:
     try:
         return float(value) if isinstance(value, str) else default
     except ValueError:
-        raise UsageError(f"invalid number '{value}'")
+        raise UsageError(f"invalid number '{value}'") from None
 
 
 # ---------------------------------------------------------------- ping
@@ -178,7 +178,7 @@ async def nslookup(process: Process, argv: list[str]) -> int:
             continue
         await process.out(f"Server:\t\t{server}\nAddress:\t{server}:53\n\n")
         status = 0
-        for (qname, qtype), answer in zip(queries, answers):
+        for (qname, qtype), answer in zip(queries, answers, strict=False):
             if answer is None:
                 continue
             if answer.rcode != NOERROR:

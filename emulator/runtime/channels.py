@@ -238,9 +238,9 @@ async def serve_portforward(request: web.Request, ports: Sequence[int],
                             connect: Connector) -> web.WebSocketResponse:
     """Call after reject_spdy(request, "port-forward") and parse_ports.
 
-    kubelet portforward/websocket.go: per port index i, data channel 2i and error channel 2i+1, each opened with the port as uint16 little-endian; the connection is made at once;
-    a failure is written as text on the error channel; the websocket closes when every
-    port's forwarding has ended."""
+    kubelet portforward/websocket.go: per port index i, data channel 2i and error channel 2i+1, each
+    opened with the port as uint16 little-endian; the connection is made at once; a failure is written
+    as text on the error channel; the websocket closes when every port's forwarding has ended."""
     protocol = choose_protocol(offered_protocols(request), PORTFORWARD_PROTOCOLS)
     ws = web.WebSocketResponse(protocols=(protocol,), autoping=True)
     await ws.prepare(request)

@@ -22,8 +22,7 @@ from ..base.faults import NO_PING, PORTFORWARD_REFUSED
 from ..base.images import Image, image_for
 from . import react_app
 from .busybox import APPLETS, COREUTILS, Process, run_applet
-from .channels import (ExecOptions, ExecSession, ProtocolRejected, parse_ports, reject_spdy,
-                       serve_portforward)
+from .channels import ExecOptions, ExecSession, ProtocolRejected, parse_ports, reject_spdy, serve_portforward
 from .cluster_view import ClusterView
 from .container_env import container_env
 from .coredns import CoreDNS
@@ -186,13 +185,15 @@ class PodRuntime:
                 continue
             started = react_app.container_started_at(pod, container["name"])
             if react_app.build_finished(started, self._view.now(), self._build_seconds, self._view.faults):
-                app = self._built_app(pod, container, started)
-                idle = react_app.KEEP_ALIVE_SECONDS * self._time_scale
-
-                async def serve(connection: PipeEnd) -> None:
-                    await react_app.serve_connection(connection, app, self._view.now, idle)
-                return serve
+                return self._app_server(self._built_app(pod, container, started))
         return None
+
+    def _app_server(self, app: react_app.BuiltApp) -> Server:
+        idle = react_app.KEEP_ALIVE_SECONDS * self._time_scale
+
+        async def serve(connection: PipeEnd) -> None:
+            await react_app.serve_connection(connection, app, self._view.now, idle)
+        return serve
 
     def _built_app(self, pod: dict, container: dict, started: float) -> react_app.BuiltApp:
         """The values are inlined once, by the build that followed this container's start."""

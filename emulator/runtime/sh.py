@@ -177,11 +177,7 @@ class Shell:
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
             captured = bytearray()
-
-            async def capture(data: bytes) -> None:
-                captured.extend(data)
-
-            stage = Streams(stdin, streams.stdout if last else capture, streams.stderr)
+            stage = Streams(stdin, streams.stdout if last else _appender(captured), streams.stderr)
             status = await self._command(command, stage)
             stdin = _reader_of(bytes(captured))
         return status
@@ -269,6 +265,13 @@ def _and_or_lists(tokens: list[Word | str]) -> list[tuple[str, list[Command]]]:
     if any(c.words or c.redirects for c in pipeline):
         result.append((condition, pipeline))
     return result
+
+
+def _appender(buffer: bytearray) -> Callable[[bytes], Awaitable[None]]:
+    """A stage's stdout that collects into `buffer`, the next stage's stdin."""
+    async def append(data: bytes) -> None:
+        buffer.extend(data)
+    return append
 
 
 def _reader_of(data: bytes) -> asyncio.StreamReader:

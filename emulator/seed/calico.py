@@ -104,7 +104,7 @@ class Network:
         pool = ipaddress.ip_network(POD_SUBNET)
         blocks = list(pool.subnets(new_prefix=26))
         chosen = ids.rng.sample(range(len(blocks)), len(specs))
-        self.blocks = {node.name: blocks[i] for node, i in zip(specs, chosen)}
+        self.blocks = {node.name: blocks[i] for node, i in zip(specs, chosen, strict=False)}
         self.used: dict[str, list[tuple[str, dict[str, str]]]] = {}   # node -> [(handle, attrs)]
         for node in specs:
             self.used[node.name] = [(f"ipip-tunnel-addr-{node.name}",

@@ -49,6 +49,10 @@ COREFILE = """.:53 {
 }
 """
 
+# minikube's default --extra-config admission plugins, comma-joined into one kubeadm extraArg.
+ADMISSION_PLUGINS = ("NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,DefaultTolerationSeconds,"
+                     "NodeRestriction,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota")
+
 CLUSTER_CONFIGURATION = f"""apiServer:
   certSANs:
   - 127.0.0.1
@@ -56,7 +60,7 @@ CLUSTER_CONFIGURATION = f"""apiServer:
   - 192.168.49.2
   extraArgs:
   - name: enable-admission-plugins
-    value: NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,DefaultTolerationSeconds,NodeRestriction,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota
+    value: {ADMISSION_PLUGINS}
 apiVersion: kubeadm.k8s.io/v1beta4
 caCertificateValidityPeriod: 87600h0m0s
 certificateValidityPeriod: 8760h0m0s

@@ -226,7 +226,8 @@ def _static_pod(component: str, image: str, command: list[str], cpu: str) -> dic
 
 
 def _control_plane(node: NodeSpec) -> dict[str, dict[str, Any]]:
-    image = lambda name: f"registry.k8s.io/{name}:{KUBERNETES_VERSION}"
+    def image(name: str) -> str:
+        return f"registry.k8s.io/{name}:{KUBERNETES_VERSION}"
     return {
         "etcd": _static_pod("etcd", ETCD_IMAGE, [
             "etcd", f"--advertise-client-urls=https://{node.ip}:2379", "--data-dir=/var/lib/minikube/etcd",

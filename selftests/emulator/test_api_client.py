@@ -6,7 +6,6 @@ import json
 import pytest
 from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
-
 from rawhttp import raw
 
 
@@ -225,7 +224,8 @@ def test_watch_without_resource_version_starts_with_current_objects(api):
 
 def test_too_old_resource_version_is_410_expired(emulated_cluster):
     emulated_cluster.call(emulated_cluster.store._history.clear)
-    emulated_cluster.call(emulated_cluster.store.create, "configmaps", {"metadata": {"name": "x", "namespace": "default"}})
+    emulated_cluster.call(emulated_cluster.store.create, "configmaps",
+                          {"metadata": {"name": "x", "namespace": "default"}})
     status, body = raw(emulated_cluster, "GET", "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1"
                                                  "&timeoutSeconds=1")
     line = json.loads(body.splitlines()[0])

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from kubernetes import client
-
 from rawhttp import raw
 
 

@@ -9,8 +9,17 @@ from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
 from emulator import EmulatedCluster, UnknownFault
-from emulator.base.faults import (API_FLAKY, API_SLOW, CALICO_NODE_NOT_READY, CATALOGUE, DNS_BROKEN, NO_CALICO,
-                                  NODE_NOT_READY, SINGLE_NODE, THREE_NODES)
+from emulator.base.faults import (
+    API_FLAKY,
+    API_SLOW,
+    CALICO_NODE_NOT_READY,
+    CATALOGUE,
+    DNS_BROKEN,
+    NO_CALICO,
+    NODE_NOT_READY,
+    SINGLE_NODE,
+    THREE_NODES,
+)
 
 
 def _wait_for(predicate, timeout: float = 5.0):
@@ -122,7 +131,7 @@ def test_api_flaky_fails_about_one_in_five_never_twice_in_a_row(kubeconfig, emul
     failures = [o for o in outcomes if o != "ok"]
     assert 10 <= len(failures) <= 30
     assert {"500", "429", "drop"} <= set(failures)
-    assert not any(a != "ok" and b != "ok" for a, b in zip(outcomes, outcomes[1:]))
+    assert not any(a != "ok" and b != "ok" for a, b in zip(outcomes, outcomes[1:], strict=False))
     for _ in range(20):
         assert client.VersionApi(api).get_code().git_version == "v1.35.1"     # discovery is spared
     dropped = [r for r in emulated_cluster.requests.entries() if r.status == 499]

@@ -7,7 +7,6 @@ import json
 import kubernetes_validate
 import pytest
 from kubernetes import client
-
 from rawhttp import raw
 
 VERSION = "1.35"

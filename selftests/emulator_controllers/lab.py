@@ -70,7 +70,7 @@ class Lab:
         self.custom.delete_cluster_custom_object(GROUP, VERSION, "ippools", name)
 
     def label_nodes(self, key: str = "rack", values: tuple[str, ...] = ("0", "1")) -> None:
-        for node, value in zip(self.node_names(), values):
+        for node, value in zip(self.node_names(), values, strict=False):
             self.core.patch_node(node, {"metadata": {"labels": {key: value}}})
 
     def node_names(self) -> list[str]:

@@ -40,7 +40,8 @@ def test_under_calico_node_not_ready_the_replacement_stays_unready(lab):
         p for p in _calico_nodes(lab) if p.spec.node_name == "lab4-m02" and p.metadata.name != victim.metadata.name])[0]
     wait_for("it running", lambda: lab.core.read_namespaced_pod(fresh.metadata.name, "kube-system").status.phase
              == "Running")
-    wait_for("calico-node on lab4 Ready", lambda: all(ready(p) for p in _calico_nodes(lab) if p.spec.node_name == "lab4"))
+    wait_for("calico-node on lab4 Ready",
+             lambda: all(ready(p) for p in _calico_nodes(lab) if p.spec.node_name == "lab4"))
     assert not ready(lab.core.read_namespaced_pod(fresh.metadata.name, "kube-system"))
 
 

@@ -98,4 +98,5 @@ def test_a_512mi_limit_is_enough_for_the_build(lab):
     with pytest.raises(ApiException) as error:
         lab.core.read_namespaced_pod_log("enough", "default", previous=True)
     assert error.value.status == 400
-    assert json.loads(error.value.body)["message"] == 'previous terminated container "react-app" in pod "enough" not found'
+    assert json.loads(error.value.body)["message"] == (
+        'previous terminated container "react-app" in pod "enough" not found')

@@ -30,7 +30,7 @@ def test_pods_created_before_the_pools_keep_their_default_pool_ips(lab, kubectl)
         {p.metadata.name: p.status.pod_ip for p in early}
     kubectl("scale", "deployment/react-app", "--replicas=4")
     pods = lab.wait_for_ready_pods(4)
-    rack_of = dict(zip(lab.node_names(), (p["spec"]["cidr"] for p in pools)))
+    rack_of = dict(zip(lab.node_names(), (p["spec"]["cidr"] for p in pools), strict=False))
     newcomers = [p for p in pods if p.metadata.name not in {e.metadata.name for e in early}]
     assert len(newcomers) == 2
     assert all(in_network(p.status.pod_ip, rack_of[p.spec.node_name]) for p in newcomers)
@@ -134,7 +134,8 @@ def test_deleting_a_pod_releases_its_address(lab):
     assert lab.custom.get_cluster_custom_object(GROUP, VERSION, "ipamhandles", handle)["spec"]["handleID"] == handle
     lab.core.delete_namespaced_pod("short", "default")
     wait_for("the pod gone", lambda: lab.gone("short"))
-    handles = [h["metadata"]["name"] for h in lab.custom.list_cluster_custom_object(GROUP, VERSION, "ipamhandles")["items"]]
+    handles = [h["metadata"]["name"]
+               for h in lab.custom.list_cluster_custom_object(GROUP, VERSION, "ipamhandles")["items"]]
     assert handle not in handles
     block = lab.custom.get_cluster_custom_object(GROUP, VERSION, "ipamblocks",
                                                  str(ipaddress.ip_network(f"{ip}/26", strict=False))

@@ -17,7 +17,7 @@ def test_reference_manifests_roll_out_on_both_nodes_with_rack_ips(lab):
     pods = lab.wait_for_ready_pods(2)
     nodes = {p.spec.node_name for p in pods}
     assert nodes == set(lab.node_names())
-    cidr_of_node = {node: pool["spec"]["cidr"] for node, pool in zip(lab.node_names(), pools)}
+    cidr_of_node = {node: pool["spec"]["cidr"] for node, pool in zip(lab.node_names(), pools, strict=False)}
     for pod in pods:
         assert in_network(pod.status.pod_ip, cidr_of_node[pod.spec.node_name]), (pod.status.pod_ip, pod.spec.node_name)
         assert pod.metadata.annotations["cni.projectcalico.org/podIP"] == f"{pod.status.pod_ip}/32"

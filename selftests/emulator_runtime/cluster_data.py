@@ -74,7 +74,8 @@ class FakeView:
         ]
         self._endpoints = [
             endpoints("kube-dns", "kube-system", [self.coredns],
-                      [{"name": "dns", "port": 53, "protocol": "UDP"}, {"name": "dns-tcp", "port": 53, "protocol": "TCP"}]),
+                      [{"name": "dns", "port": 53, "protocol": "UDP"},
+                       {"name": "dns-tcp", "port": 53, "protocol": "TCP"}]),
             endpoints("react-service", "default", [self.app_a, self.app_b], [{"port": 3000, "protocol": "TCP"}]),
         ]
 
@@ -104,4 +105,5 @@ class FakeView:
         return []
 
     def pod(self, namespace: str, name: str) -> dict | None:
-        return next((p for p in self._pods if (p["metadata"]["namespace"], p["metadata"]["name"]) == (namespace, name)), None)
+        return next((p for p in self._pods
+                     if (p["metadata"]["namespace"], p["metadata"]["name"]) == (namespace, name)), None)

@@ -25,13 +25,15 @@ def _discovery(view: FakeView) -> web.Application:
 
     async def api(_):
         return web.json_response({"kind": "APIVersions", "versions": ["v1"],
-                                  "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "192.168.49.2:8443"}]})
+                                  "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
+                                                                  "serverAddress": "192.168.49.2:8443"}]})
 
     async def api_v1(_):
         resources = [
             {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod", "shortNames": ["po"],
              "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
-            {"name": "pods/exec", "singularName": "", "namespaced": True, "kind": "PodExecOptions", "verbs": ["create", "get"]},
+            {"name": "pods/exec", "singularName": "", "namespaced": True, "kind": "PodExecOptions",
+             "verbs": ["create", "get"]},
             {"name": "pods/portforward", "singularName": "", "namespaced": True, "kind": "PodPortForwardOptions",
              "verbs": ["create", "get"]},
             {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]},
@@ -53,7 +55,8 @@ def build_app(view: FakeView, runtime: PodRuntime) -> web.Application:
     def pod_or_404(request):
         pod = view.pod(request.match_info["ns"], request.match_info["name"])
         if pod is None:
-            raise web.HTTPNotFound(text='{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}',
+            raise web.HTTPNotFound(text='{"kind":"Status","apiVersion":"v1","status":"Failure",'
+                                        '"reason":"NotFound","code":404}',
                                    content_type="application/json")
         return pod
 

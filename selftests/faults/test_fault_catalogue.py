@@ -4,9 +4,25 @@ import time
 
 import pytest
 
-from emulator.base.faults import (API_FLAKY, API_SLOW, APP_CRASHLOOP, APP_NEVER_LISTENS, BY_NAME, CALICO_NODE_NOT_READY,
-                                  CROSS_NODE_DROP, DNS_BROKEN, IPAM_IGNORES_SELECTORS, NO_CALICO, NO_PING, NODE_NOT_READY,
-                                  POOL_DELETE_IGNORED, PORTFORWARD_REFUSED, SCHEDULER_PACKS, SINGLE_NODE, THREE_NODES)
+from emulator.base.faults import (
+    API_FLAKY,
+    API_SLOW,
+    APP_CRASHLOOP,
+    APP_NEVER_LISTENS,
+    BY_NAME,
+    CALICO_NODE_NOT_READY,
+    CROSS_NODE_DROP,
+    DNS_BROKEN,
+    IPAM_IGNORES_SELECTORS,
+    NO_CALICO,
+    NO_PING,
+    NODE_NOT_READY,
+    POOL_DELETE_IGNORED,
+    PORTFORWARD_REFUSED,
+    SCHEDULER_PACKS,
+    SINGLE_NODE,
+    THREE_NODES,
+)
 from fixtures.report.requirements import NEEDS
 from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
 

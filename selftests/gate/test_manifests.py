@@ -60,7 +60,8 @@ def test_a_list_is_flattened_with_item_lines(tmp_path):
 
 
 def test_a_yaml_error_names_file_and_line_and_the_rest_is_read(tmp_path):
-    m = load_manifests(write(tmp_path, {"bad.yaml": POOL + "---\nkind: Service\n  name: [x\n", "good.yaml": DEPLOYMENT}))
+    m = load_manifests(write(tmp_path, {"bad.yaml": POOL + "---\nkind: Service\n  name: [x\n",
+                                        "good.yaml": DEPLOYMENT}))
     assert [d.ref for d in m.documents] == ["IPPool/p", "Deployment/web"]
     (error,) = m.findings
     assert (error.severity, error.file, error.doc_index, error.line) == ("error", "bad.yaml", 1, 9)
@@ -73,13 +74,15 @@ def test_tabs_get_a_hint(tmp_path):
 
 
 def test_repeated_keys_are_errors(tmp_path):
-    m = load_manifests(write(tmp_path, {"r.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n"}))
+    m = load_manifests(write(tmp_path, {"r.yaml": "apiVersion: v1\nkind: ConfigMap\n"
+                                                  "metadata:\n  name: a\n  name: b\n"}))
     assert "the key 'name' appears twice" in texts(m.findings) and m.findings[0].line == 5
 
 
 def test_what_is_not_a_lab_object_is_reported_not_fatal(tmp_path):
     m = load_manifests(write(tmp_path, {
-        "cfg.yaml": "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nmetadata:\nspec:\n  datastoreType: kubernetes\n",
+        "cfg.yaml": "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nmetadata:\n"
+                    "spec:\n  datastoreType: kubernetes\n",
         "policy.yaml": "apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata:\n  name: n\n",
         "script.yml": "minikube start --cni=calico\nkubectl get pods\n",
         "half.yaml": "metadata:\n  name: x\nspec: {}\n",
@@ -112,7 +115,8 @@ def test_locate_finds_the_line_of_a_field(tmp_path):
     located = m.locate(Finding.error("bad image", "Deployment/web", "spec.template.spec.containers[0].image"))
     assert (located.file, located.line, located.doc_index) == ("d.yaml", 12, 0)
     assert doc.line_of("spec.template.spec.containers[5].image") == 11   # nearest existing part
-    assert str(located) == "ERROR d.yaml:12 (document 1) Deployment/web spec.template.spec.containers[0].image: bad image"
+    assert str(located) == ("ERROR d.yaml:12 (document 1) Deployment/web "
+                            "spec.template.spec.containers[0].image: bad image")
 
 
 def test_a_missing_folder_is_a_finding(tmp_path):

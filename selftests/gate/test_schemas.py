@@ -78,7 +78,8 @@ def test_schema_version(requested, used):
     assert schema_version(requested) == used
 
 
-@pytest.mark.parametrize("requested, minor", [("v1.35.1", "1.35"), ("1.30", "1.30"), (None, "1.35"), ("stable", "1.35")])
+@pytest.mark.parametrize("requested, minor",
+                         [("v1.35.1", "1.35"), ("1.30", "1.30"), (None, "1.35"), ("stable", "1.35")])
 def test_minor_version(requested, minor):
     assert minor_version(requested) == minor
 

@@ -27,9 +27,12 @@ def generated(folder: Path, count: int) -> Path:
             f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-{i}\ndata:\n  REACT_APP_USERNAME: u{i}\n"
             f"  REACT_APP_COMPANY_NAME: c{i}\n",
             f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{i}\nspec:\n  replicas: 2\n"
-            f"  selector:\n    matchLabels: {{app: app-{i}}}\n  template:\n    metadata:\n      labels: {{app: app-{i}}}\n"
-            f"    spec:\n      containers:\n        - name: app\n          image: ifilyaninitmo/itdt-contained-frontend:master\n"
-            f"          envFrom: [{{configMapRef: {{name: cfg-{i}}}}}]\n          ports: [{{name: http, containerPort: 3000}}]\n",
+            f"  selector:\n    matchLabels: {{app: app-{i}}}\n  template:\n    metadata:\n"
+            f"      labels: {{app: app-{i}}}\n"
+            f"    spec:\n      containers:\n        - name: app\n"
+            f"          image: ifilyaninitmo/itdt-contained-frontend:master\n"
+            f"          envFrom: [{{configMapRef: {{name: cfg-{i}}}}}]\n"
+            f"          ports: [{{name: http, containerPort: 3000}}]\n",
             f"apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector: {{app: app-{i}}}\n"
             f"  ports: [{{port: 80, targetPort: http}}]\n",
         ]

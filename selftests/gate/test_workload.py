@@ -64,7 +64,8 @@ def test_lab_image_any_tag_only():
 def test_env_from_then_env_wins():
     obj = deployment(env_from=[{"configMapRef": {"name": "cfg"}}],
                      env=[{"name": "REACT_APP_USERNAME", "value": "From env"}])
-    env = env_resolution.resolve_env(obj, 0, [config_map(REACT_APP_USERNAME="From map", REACT_APP_COMPANY_NAME="ITMO")], [])
+    env = env_resolution.resolve_env(
+        obj, 0, [config_map(REACT_APP_USERNAME="From map", REACT_APP_COMPANY_NAME="ITMO")], [])
     assert values(env) == {"REACT_APP_USERNAME": "From env", "REACT_APP_COMPANY_NAME": "ITMO"}
     assert env.variables["REACT_APP_COMPANY_NAME"].source == "ConfigMap cfg (envFrom)"
     assert env.problems == [] and env_resolution.check_app_variables(obj, 0, env) == []
@@ -123,13 +124,15 @@ def test_hints_for_variables_under_other_names():
     env = env_resolution.resolve_env(obj, 0, [config_map(username="Ann", company="ITMO")], [])
     found = [f.message for f in env_resolution.check_app_variables(obj, 0, env)]
     assert "gets 'username' from ConfigMap cfg" in found[0] and "key: username" in found[0]
-    typo = deployment(env=[{"name": "REACT_APP_COMPANY", "value": "ITMO"}, {"name": "REACT_APP_USERNAME", "value": "A"}])
+    typo = deployment(env=[{"name": "REACT_APP_COMPANY", "value": "ITMO"},
+                           {"name": "REACT_APP_USERNAME", "value": "A"}])
     found = env_resolution.check_app_variables(typo, 0, env_resolution.resolve_env(typo, 0, [], []))
     assert len(found) == 1 and "sets 'REACT_APP_COMPANY' instead" in found[0].message
 
 
 def test_empty_value_is_an_error():
-    obj = deployment(env=[{"name": "REACT_APP_USERNAME", "value": ""}, {"name": "REACT_APP_COMPANY_NAME", "value": "x"}])
+    obj = deployment(env=[{"name": "REACT_APP_USERNAME", "value": ""},
+                          {"name": "REACT_APP_COMPANY_NAME", "value": "x"}])
     found = env_resolution.check_app_variables(obj, 0, env_resolution.resolve_env(obj, 0, [], []))
     assert len(found) == 1 and "REACT_APP_USERNAME is empty" in found[0].message
 
@@ -184,7 +187,8 @@ def test_label_selector(selector, matches):
 def test_selector_must_select_the_template():
     obj = deployment()
     obj["spec"]["selector"] = {"matchLabels": {"app": "frontend"}}
-    assert "does not select the template's labels {app: web}" in workload_checks.check_selector_matches_template(obj)[0].message
+    assert ("does not select the template's labels {app: web}"
+            in workload_checks.check_selector_matches_template(obj)[0].message)
     obj["spec"]["selector"] = {}
     assert "empty" in workload_checks.check_selector_matches_template(obj)[0].message
 
@@ -237,7 +241,8 @@ def test_service_selection():
 
 @pytest.mark.parametrize("body, expected", [
     (secret(type_="kubernetes.io/dockerconfigjson", data={"config": b64("x")}), "needs the key '.dockerconfigjson'"),
-    (secret(type_="kubernetes.io/dockerconfigjson", data={".dockerconfigjson": b64("not json HUNTER2")}), "is not JSON"),
+    (secret(type_="kubernetes.io/dockerconfigjson", data={".dockerconfigjson": b64("not json HUNTER2")}),
+     "is not JSON"),
     (secret(type_="kubernetes.io/tls", data={"tls.crt": b64("c")}), "needs the key 'tls.key'"),
     (secret(type_="kubernetes.io/basic-auth", data={"user": b64("u")}), "'username' or 'password'"),
     (secret(data={"password": "HUNTER2!!"}), "not valid base64"),
@@ -251,7 +256,8 @@ def test_secret_errors_name_keys_only(body, expected):
 
 def test_valid_pull_secret():
     config = json.dumps({"auths": {"https://index.docker.io/v1/": {"auth": b64("u:p")}}})
-    assert secret_checks.check_secret(secret(type_="kubernetes.io/dockerconfigjson", string_data={".dockerconfigjson": config})) == []
+    assert secret_checks.check_secret(
+        secret(type_="kubernetes.io/dockerconfigjson", string_data={".dockerconfigjson": config})) == []
     assert "no \"auths\"" in secret_checks.check_secret(
         secret(type_="kubernetes.io/dockerconfigjson", data={".dockerconfigjson": b64("{}")}))[0].message
 
@@ -273,4 +279,5 @@ def test_references_list_every_source():
     obj["spec"]["template"]["spec"]["imagePullSecrets"] = [{"name": "regcred"}]
     refs = [(r.kind, r.name, r.key, r.via, r.optional) for r in pod_templates.references(obj)]
     assert refs == [("ConfigMap", "cfg", None, "envFrom", False), ("Secret", "s", None, "envFrom", True),
-                    ("ConfigMap", "cfg", "k", "configMapKeyRef", False), ("Secret", "regcred", None, "imagePullSecrets", True)]
+                    ("ConfigMap", "cfg", "k", "configMapKeyRef", False),
+                    ("Secret", "regcred", None, "imagePullSecrets", True)]

@@ -1,6 +1,16 @@
 """A topology as the reference solution leaves it (docs/lab.md), for the drawing's unit tests."""
-from fixtures.report.topology import (APP, CALICO_NODE, COREDNS, KUBE_CONTROLLERS, Node, Pod, Pool, PortForward,
-                                      Service, Topology)
+from fixtures.report.topology import (
+    APP,
+    CALICO_NODE,
+    COREDNS,
+    KUBE_CONTROLLERS,
+    Node,
+    Pod,
+    Pool,
+    PortForward,
+    Service,
+    Topology,
+)
 
 
 def reference_topology(**changes) -> Topology:

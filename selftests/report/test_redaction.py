@@ -22,7 +22,8 @@ def known(monkeypatch):
 
 def docker_config_secret(user: str, password: str) -> dict:
     auth = base64.b64encode(f"{user}:{password}".encode()).decode()
-    config = json.dumps({"auths": {"https://index.docker.io/v1/": {"username": user, "password": password, "auth": auth}}})
+    config = json.dumps(
+        {"auths": {"https://index.docker.io/v1/": {"username": user, "password": password, "auth": auth}}})
     return {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson",
             "metadata": {"name": "regcred"}, "data": {".dockerconfigjson": base64.b64encode(config.encode()).decode()}}
 
@@ -37,7 +38,8 @@ def test_a_dockerconfigjson_secret_teaches_every_part(known):
     secret = docker_config_secret(USER, PASSWORD)
     redaction.learn_secret(secret)
     auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    text = json.dumps(secret) + f" {USER} {PASSWORD} {auth} {html.escape(PASSWORD)} " + base64.b64encode(auth.encode()).decode()
+    text = (json.dumps(secret) + f" {USER} {PASSWORD} {auth} {html.escape(PASSWORD)} "
+            + base64.b64encode(auth.encode()).decode())
     clean = known.redact(text)
     for form in (USER, PASSWORD, auth, html.escape(PASSWORD), secret["data"][".dockerconfigjson"]):
         assert form not in clean

@@ -68,13 +68,15 @@ def test_the_ca_fingerprint_is_openssls_sha256():
         pytest.skip("openssl is not installed")
     printed = subprocess.run(["openssl", "x509", "-in", certifi.where(), "-noout", "-fingerprint", "-sha256"],
                              capture_output=True, text=True, check=True, timeout=30).stdout
-    configuration = types.SimpleNamespace(host="https://192.168.49.2:8443", ssl_ca_cert=certifi.where(), verify_ssl=True)
+    configuration = types.SimpleNamespace(host="https://192.168.49.2:8443", ssl_ca_cert=certifi.where(),
+                                          verify_ssl=True)
     assert printed.strip().endswith("=" + ca_fingerprint(configuration))
 
 
 @pytest.mark.parametrize("host, ca, verify, expected", [
     ("http://127.0.0.1:8080", None, True, "no CA (plain http)"),
-    ("https://10.0.0.1:6443", None, False, "no CA in the kubeconfig (the system's trust store); TLS verification is off"),
+    ("https://10.0.0.1:6443", None, False,
+     "no CA in the kubeconfig (the system's trust store); TLS verification is off"),
 ])
 def test_the_ca_fingerprint_without_a_ca(host, ca, verify, expected):
     assert ca_fingerprint(types.SimpleNamespace(host=host, ssl_ca_cert=ca, verify_ssl=verify)) == expected

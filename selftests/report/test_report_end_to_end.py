@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import yaml
@@ -123,7 +122,7 @@ def browser_rows(report: dict) -> list[dict]:
     table = next(e["content"] for e in extras_of(report, "test_r13_screenshots") if "read from the DOM" in e["content"])
     cells = [[html.unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", row)]
              for row in re.findall(r"<tr>(.*?)</tr>", table)]
-    return [dict(zip(cells[0], row)) for row in cells[1:]]
+    return [dict(zip(cells[0], row, strict=False)) for row in cells[1:]]
 
 
 def test_one_png_per_app_pod_whose_dom_showed_the_configured_values(run, report):

@@ -100,7 +100,8 @@ def test_chromium_renders_the_page_through_the_forward(app_server):
     except NoBrowser as exc:
         pytest.skip(str(exc))
     started = time.monotonic()
-    with Browser(executable, timeout=30) as browser, LocalForward(FakeKube(app_server), "default", "pod-a", 3000) as fwd:
+    with Browser(executable, timeout=30) as browser, \
+            LocalForward(FakeKube(app_server), "default", "pod-a", 3000) as fwd:
         shot = browser.shoot(fwd.url)
     assert shot.values == {"user": "Ivan Petrov", "company": "ITMO University",
                            "name": "react-app-7c9f8d6b5-x2x4k", "ip": "192.168.0.66"}

@@ -55,7 +55,8 @@ def test_text_is_escaped():
 
 def test_a_long_name_is_drawn_smaller_not_cut():
     long_name = "react-app-" + "x" * 120
-    topology = reference_topology(pods=(Pod(long_name, "default", "lab4", "192.168.0.66", "app", True, "rack-0-ippool"),))
+    topology = reference_topology(
+        pods=(Pod(long_name, "default", "lab4", "192.168.0.66", "app", True, "rack-0-ippool"),))
     svg = render_svg(topology)
     text = next(el for el in ET.fromstring(svg).iter(f"{SVG}text") if long_name in (el.text or ""))
     assert float(text.get("font-size")) < 13

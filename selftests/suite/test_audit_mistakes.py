@@ -46,7 +46,7 @@ class Student:
         self.kubectl("apply", "-f", "-", stdin=pools_yaml(pools))
 
     def label(self, key="rack", values=("0", "1")):
-        for node, value in zip(("lab4", "lab4-m02"), values):
+        for node, value in zip(("lab4", "lab4-m02"), values, strict=False):
             self.kubectl("label", "node", node, f"{key}={value}", "--overwrite")
 
     def delete_default_pool(self):
@@ -58,7 +58,8 @@ class Student:
 
     def wait_for_app_pods(self, phase_jsonpath="{.items[*].status.podIP}", count=2, timeout=30.0):
         deadline = time.monotonic() + timeout
-        while len(self.kubectl("get", "pods", "-l", "app=react-app", "-o", f"jsonpath={phase_jsonpath}").split()) < count:
+        while len(self.kubectl("get", "pods", "-l", "app=react-app", "-o",
+                               f"jsonpath={phase_jsonpath}").split()) < count:
             assert time.monotonic() < deadline, "the app pods got no IPs"
             time.sleep(0.2)
 

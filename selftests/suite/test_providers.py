@@ -2,7 +2,7 @@
 import os
 
 from emulator.base.faults import SINGLE_NODE
-from selftests.suite.conftest import QUICK, STANDINS, calls
+from selftests.suite.conftest import QUICK, calls
 from selftests.suite.runner import run_suite
 
 
@@ -30,7 +30,8 @@ def test_minikube_provider_passes_version_and_driver(tmp_path, standins):
     run = run_suite("--cluster=minikube", QUICK, "--kubernetes-version=v1.35.1", "--driver=docker",
                     "-k", "test_cluster_has_two_nodes", workdir=tmp_path)
     assert run.returncode == 0, run.output[-4000:]
-    assert "minikube start -p lab4 --cni=calico --nodes=2 --kubernetes-version=v1.35.1 --driver=docker" in calls(standins)
+    assert ("minikube start -p lab4 --cni=calico --nodes=2 --kubernetes-version=v1.35.1 --driver=docker"
+            in calls(standins))
 
 
 def test_a_failing_minikube_start_ends_the_run_with_its_output(tmp_path, standins, monkeypatch):
