@@ -6,7 +6,8 @@ import json
 import pytest
 from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
-from rawhttp import raw
+
+from selftests.emulator_api.rawhttp import raw
 
 
 def _status(error: ApiException) -> dict:

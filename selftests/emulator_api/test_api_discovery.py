@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from kubernetes import client
-from rawhttp import raw
+
+from selftests.emulator_api.rawhttp import raw
 
 
 def _get(cluster, path):

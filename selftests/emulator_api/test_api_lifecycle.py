@@ -12,8 +12,8 @@ import pytest
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
-from conftest import QUICK, start_cluster
 from emulator import EmulatedCluster, Timeline
+from selftests.emulator_api.conftest import QUICK, start_cluster
 
 
 def _wait_until(predicate, timeout: float = 5.0) -> None:

@@ -7,7 +7,8 @@ import json
 import kubernetes_validate
 import pytest
 from kubernetes import client
-from rawhttp import raw
+
+from selftests.emulator_api.rawhttp import raw
 
 VERSION = "1.35"
 

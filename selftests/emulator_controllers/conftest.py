@@ -1,24 +1,25 @@
-"""Fixtures for the controller self-tests: a fresh emulated cluster per test (faults from
-`@pytest.mark.faults`), the real kubernetes client and the real kubectl pointed at it, and the
-lab's provisioning steps done the way the suite does them (rack pools as crd.projectcalico.org/v1,
-nodes labelled, the default pool disabled then deleted, the reference manifests applied)."""
+"""Fixtures for the controller self-tests: the cluster's delays (the cluster, the real kubernetes
+client and the real kubectl come from selftests/conftest.py), and the lab's provisioning steps
+done the way the suite does them (rack pools as crd.projectcalico.org/v1, nodes labelled, the
+default pool disabled then deleted, the reference manifests applied)."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from kubernetes import client
 
 from emulator import EmulatedCluster
-from selftests.kube_clients import api, kubectl, marked_cluster  # noqa: F401 (fixtures)
-
-from .lab import Lab
+from selftests.emulator_controllers.lab import Lab
 
 # Half the default timings: a 2-replica rollout of the lab app is Ready in about half a second.
 SCALE = 0.5
 
+
+@pytest.fixture
+def cluster_scale() -> float:
+    return SCALE
 
 
 @pytest.fixture(autouse=True)
@@ -31,15 +32,5 @@ def no_controller_failures(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 
 @pytest.fixture
-def cluster(request: pytest.FixtureRequest) -> Iterator[EmulatedCluster]:
-    yield from marked_cluster(request, SCALE)
-
-
-@pytest.fixture
-def kubeconfig(cluster: EmulatedCluster, tmp_path: Path) -> Path:
-    return cluster.write_kubeconfig(tmp_path / "kubeconfig")
-
-
-@pytest.fixture
-def lab(api: client.ApiClient, kubectl, cluster: EmulatedCluster) -> Lab:
-    return Lab(api, kubectl, cluster)
+def lab(api: client.ApiClient, kubectl, emulated_cluster: EmulatedCluster) -> Lab:
+    return Lab(api, kubectl, emulated_cluster)

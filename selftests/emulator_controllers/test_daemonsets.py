@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.base.faults import CALICO_NODE_NOT_READY
-
-from .lab import ready, wait_for
+from selftests.emulator_controllers.lab import ready, wait_for
 
 
 def _calico_nodes(lab):

@@ -8,8 +8,7 @@ import pytest
 from kubernetes.client.rest import ApiException
 
 from emulator.base.faults import APP_CRASHLOOP, IPAM_IGNORES_SELECTORS, POOL_DELETE_IGNORED, SCHEDULER_PACKS
-
-from .lab import DEFAULT_POOL, in_network, lab_container, ready, wait_for
+from selftests.emulator_controllers.lab import DEFAULT_POOL, in_network, lab_container, ready, wait_for
 
 
 @pytest.mark.faults(POOL_DELETE_IGNORED)

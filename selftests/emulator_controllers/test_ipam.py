@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from .lab import DEFAULT_POOL, GROUP, VERSION, in_network, lab_container, ready, wait_for
+from selftests.emulator_controllers.lab import DEFAULT_POOL, GROUP, VERSION, in_network, lab_container, ready, wait_for
 
 
 def _pinned(node: str, **spec) -> dict:

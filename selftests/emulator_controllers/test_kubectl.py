@@ -5,9 +5,8 @@ from __future__ import annotations
 from kubernetes import client, config
 
 from emulator import EmulatedCluster, Timeline
-
-from .conftest import SCALE
-from .lab import LAB_IMAGE, wait_for
+from selftests.emulator_controllers.conftest import SCALE
+from selftests.emulator_controllers.lab import LAB_IMAGE, wait_for
 
 
 def _fqdn(ip: str, namespace: str = "default") -> str:

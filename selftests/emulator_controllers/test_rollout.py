@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from .lab import LAB_IMAGE, in_network, ready, wait_for
+from selftests.emulator_controllers.lab import LAB_IMAGE, in_network, ready, wait_for
 
 HASH_CHARS = re.compile(r"^[bcdfghjklmnpqrstvwxz2456789]{6,10}$")
 

@@ -3,7 +3,7 @@ DoNotSchedule topology spread and required anti-affinity that cannot be met (Pen
 scheduler's FailedScheduling message), and a pending pod placed once a node fits."""
 from __future__ import annotations
 
-from .lab import lab_container, wait_for
+from selftests.emulator_controllers.lab import lab_container, wait_for
 
 FAILED_TO_SPREAD = ("0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints (missing "
                     "required label). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")

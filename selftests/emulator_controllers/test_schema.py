@@ -8,7 +8,7 @@ import urllib.request
 
 import kubernetes_validate
 
-from .lab import lab_container, wait_for
+from selftests.emulator_controllers.lab import lab_container, wait_for
 
 VERSION = "1.35"
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))      # never via an HTTP proxy
@@ -19,7 +19,7 @@ KINDS = [("/api/v1", "v1", "pods", "Pod"), ("/api/v1", "v1", "events", "Event"),
          ("/apis/discovery.k8s.io/v1", "discovery.k8s.io/v1", "endpointslices", "EndpointSlice")]
 
 
-def test_every_object_the_controllers_write_validates_strictly(lab, kubectl, cluster):
+def test_every_object_the_controllers_write_validates_strictly(lab, kubectl, emulated_cluster):
     lab.provision_pools()
     lab.apply_reference_workload()
     lab.wait_for_ready_pods(2)
@@ -32,7 +32,7 @@ def test_every_object_the_controllers_write_validates_strictly(lab, kubectl, clu
     lab.core.delete_namespaced_pod(lab.app_pods()[0].metadata.name, "default")     # a terminating endpoint
     invalid, checked = [], 0
     for path, group_version, plural, kind in KINDS:
-        with DIRECT.open(f"{cluster.url}{path}/{plural}") as r:
+        with DIRECT.open(f"{emulated_cluster.url}{path}/{plural}") as r:
             items = json.loads(r.read())["items"]
         for item in items:
             try:

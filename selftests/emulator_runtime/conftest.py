@@ -12,8 +12,7 @@ from aiohttp import web
 from kubernetes import client
 
 from emulator.runtime.pod_runtime import PodRuntime
-
-from .cluster_data import FakeView
+from selftests.emulator_runtime.cluster_data import FakeView
 
 TIME_SCALE = 0.01
 BUILD_SECONDS = 2.0

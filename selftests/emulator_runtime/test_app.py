@@ -1,9 +1,8 @@
 import re
 
 from emulator.base.faults import APP_NEVER_LISTENS, CROSS_NODE_DROP
-
-from .cluster_data import COMPANY, USER
-from .execs import run
+from selftests.emulator_runtime.cluster_data import COMPANY, USER
+from selftests.emulator_runtime.execs import run
 
 PLACEHOLDER = "(\u208c \u1d55\u0323\u0323\u0323\u0323\u0323 \u11bd \u1d55\u0323\u0323\u0323\u0323\u0323\u208c)"
 

@@ -1,6 +1,5 @@
 from emulator.base.faults import CROSS_NODE_DROP, DNS_BROKEN
-
-from .execs import run
+from selftests.emulator_runtime.execs import run
 
 HEADER = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
 

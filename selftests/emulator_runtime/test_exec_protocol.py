@@ -6,8 +6,7 @@ import pytest
 import websocket
 
 from emulator.runtime.channels import parse_bool
-
-from .execs import run
+from selftests.emulator_runtime.execs import run
 
 
 def raw_exec(url: str, argv: list[str], offered: str, **flags: str) -> tuple[str, list[bytes]]:

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from .execs import ping_summary
+from selftests.emulator_runtime.execs import ping_summary
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on this machine")

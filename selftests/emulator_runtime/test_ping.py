@@ -1,6 +1,5 @@
 from emulator.base.faults import CROSS_NODE_DROP, DNS_BROKEN, NO_PING
-
-from .execs import ping_summary, ping_ttls, run
+from selftests.emulator_runtime.execs import ping_summary, ping_ttls, run
 
 PEER_FQDN = "192-168-1-2.default.pod.cluster.local"
 

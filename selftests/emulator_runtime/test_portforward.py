@@ -8,8 +8,7 @@ import websocket
 from kubernetes.stream import portforward
 
 from emulator.base.faults import PORTFORWARD_REFUSED
-
-from .cluster_data import USER
+from selftests.emulator_runtime.cluster_data import USER
 
 
 def forward(cluster, pod: str, ports: str = "3000"):

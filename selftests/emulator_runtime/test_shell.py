@@ -1,5 +1,5 @@
-from .cluster_data import COMPANY, USER
-from .execs import run
+from selftests.emulator_runtime.cluster_data import COMPANY, USER
+from selftests.emulator_runtime.execs import run
 
 
 def test_exit_codes_of_the_shell(cluster):

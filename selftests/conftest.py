@@ -1,6 +1,7 @@
-"""An emulated cluster per test and clients pointed at it, shared by the emulator's self-tests: the
-real kubernetes client and the real kubectl. A conftest that defines `kubeconfig` imports the
-fixtures to use them."""
+"""Fixtures shared by the emulator's self-test packages: a fresh emulated cluster per test, its
+kubeconfig, and the real kubernetes client and the real kubectl pointed at it. A package that uses
+them sets the cluster's delays with a `cluster_scale` fixture of its own conftest;
+`@pytest.mark.faults("name", ...)` on a test chooses the cluster's faults."""
 from __future__ import annotations
 
 import subprocess
@@ -13,14 +14,20 @@ from kubernetes import client, config
 from emulator import EmulatedCluster, Timeline
 
 
-def marked_cluster(request: pytest.FixtureRequest, scale: float) -> Iterator[EmulatedCluster]:
-    """A fresh cluster on a timeline of this scale; `@pytest.mark.faults("name", ...)` chooses its faults."""
+@pytest.fixture
+def emulated_cluster(request: pytest.FixtureRequest, cluster_scale: float) -> Iterator[EmulatedCluster]:
+    """A fresh cluster on a timeline of the package's scale, with the faults the test is marked with."""
     marker = request.node.get_closest_marker("faults")
-    cluster = EmulatedCluster(marker.args if marker else (), Timeline(scale=scale)).start()
+    cluster = EmulatedCluster(marker.args if marker else (), Timeline(scale=cluster_scale)).start()
     try:
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture
+def kubeconfig(emulated_cluster: EmulatedCluster, tmp_path: Path) -> Path:
+    return emulated_cluster.write_kubeconfig(tmp_path / "kubeconfig")
 
 
 @pytest.fixture
