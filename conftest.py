@@ -16,7 +16,7 @@ from fixtures.cluster.providers import provider_module
 from fixtures.cluster.provisioning import Provisioning, provision
 from fixtures.cluster.settings import Settings
 from fixtures.gate import redaction
-from fixtures.gate.errors import SetupError
+from fixtures.gate.errors import SetupError, describe_error
 from fixtures.gate.manifests import LabManifests, load_manifests
 from fixtures.report import html_report
 from fixtures.report.evidence import Evidence
@@ -111,11 +111,13 @@ def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
     # Imported here: the kubernetes client takes ~0.45 s to import, which would delay the cluster's
     # start (and --cluster=none never needs it); here it loads while the cluster converges.
     from fixtures.cluster.kube import Kube
+    from fixtures.cluster.server_trust import explain
     try:
         return Kube(cluster.kubeconfig, cluster.context, read_only=not settings.may_change,
                     cache_dir=tmp_path_factory.mktemp("kube"))
     except Exception as exc:  # the first request: a cluster that does not answer ends the run
-        pytest.exit(f"cannot reach the cluster ({cluster.description}): {exc}", returncode=4)
+        why = explain(exc, cluster.kubeconfig, cluster.context, settings.profile) or describe_error(exc)
+        pytest.exit(f"cannot reach the cluster ({cluster.description}): {why}", returncode=4)
 
 
 @pytest.fixture(scope="session")

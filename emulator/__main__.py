@@ -1,7 +1,9 @@
 """`python -m emulator serve --kubeconfig PATH [--fault NAME]... [--port N] [--time-scale F]
-[--timeline quick|benchmark|realistic] [--milestones PATH]` and `python -m emulator faults`.
+[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http]` and `python -m emulator faults`.
 
-`serve` writes the kubeconfig, prints one line with the URL once the server answers, and serves
+`serve` mints the cluster's certificates, writes the kubeconfig (https://, the CA and the user's
+client cert inline, as `minikube start --embed-certs`), prints one line with the URL once the
+server answers, and serves
 until SIGINT or SIGTERM (exit 0); with --milestones it then writes its milestone record there as
 JSON: `{"started_at": <unix time of the emulator's start>, "milestones": {name: seconds since then}}`.
 Bad arguments: one line on stderr, exit 2.
@@ -39,13 +41,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="the cluster's delays: quick (default), benchmark (seconds), "
                             "realistic (a laptop's minutes)")
     serve.add_argument("--milestones", metavar="PATH", help="at exit, write the milestone record here as JSON")
+    serve.add_argument("--plain-http", action="store_true",
+                       help="for debugging: serve plain http, no certificates, no authentication")
     commands.add_parser("faults", help="list the fault catalogue")
     return parser
 
 
 def _list_faults() -> int:
     for fault in CATALOGUE:
-        fails = " ".join(fault.must_fail) or "none"
+        fails = "the run" if fault.ends_run else " ".join(fault.must_fail) or "none"
         print(f"{fault.name:24} must fail: {fails:8} {fault.description}")
     return 0
 
@@ -56,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     try:
         cluster = EmulatedCluster(args.fault, TIMELINES[args.timeline](scale=args.time_scale), port=args.port,
-                                  started=time.monotonic() - _process_age())
+                                  started=time.monotonic() - _process_age(), plain_http=args.plain_http)
     except UnknownFault as error:
         print(f"emulator: error: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""aiohttp middlewares: the request journal, API faults (api-slow, api-flaky) and Status errors."""
+"""aiohttp middlewares: the request journal, authentication and authorization, API faults
+(api-slow, api-flaky, apiserver-restart) and Status errors."""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +9,7 @@ from aiohttp import web
 
 from ..base import errors
 from ..base.faults import API_FLAKY, API_SLOW, Flakiness
+from .authentication import Authenticator, authorize, request_info
 from .journal import Journal
 from .server import error_response, is_discovery
 
@@ -33,11 +35,29 @@ def journal(log: Journal):
     return record
 
 
-def faults(active: frozenset[str], flakiness: Flakiness):
+def authentication(authenticator: Authenticator | None):
+    """Every request, health checks included, passes authentication then authorization, as in
+    kube-apiserver's handler chain; without TLS (--plain-http) nothing is checked, as on the insecure
+    port that Kubernetes 1.20 removed."""
+    @web.middleware
+    async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if authenticator is not None:
+            tls = request.transport.get_extra_info("ssl_object") if request.transport else None
+            peer = tls.getpeercert(binary_form=True) if tls else None
+            user = authenticator.user(peer, request.headers.get("Authorization"))
+            authorize(user, request_info(request.method, request.path, request.query))
+        return await handler(request)
+    return check
+
+
+def faults(active: frozenset[str], flakiness: Flakiness, on_exec: Callable[[], None] = lambda: None):
     """api-slow delays every request; api-flaky breaks resource requests and websocket upgrades
-    (exec, port-forward), as an overloaded or restarting API server would; never discovery or health."""
+    (exec, port-forward), as an overloaded or restarting API server would; never discovery or health.
+    `on_exec` is told of every exec request (apiserver-restart picks its moment from it)."""
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.endswith("/exec"):
+            on_exec()
         if API_SLOW in active:
             await asyncio.sleep(SLOW_DELAY)
         if API_FLAKY in active and not is_discovery(request.path):

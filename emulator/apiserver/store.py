@@ -65,6 +65,7 @@ class Store:
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._rv = 100
         self._history: deque[Event] = deque(maxlen=self.HISTORY)
+        self._watch_cache_start = 0
         self._subscribers: list[Callable[[Event], None]] = []
         self._builtin = {t.key: t for t in BUILTIN}
         self._custom: dict[str, ResourceType] = {}
@@ -124,12 +125,22 @@ class Store:
 
     def history_since(self, resource_version: int) -> Iterable[Event] | None:
         """Events after `resource_version`, or None when that version is compacted away."""
+        if resource_version < self._watch_cache_start:
+            return None
         if self._history and resource_version < self._history[0].resource_version - 1:
             return None
         return [e for e in self._history if e.resource_version > resource_version]
 
     def oldest_resource_version(self) -> int:
-        return self._history[0].resource_version if self._history else self._rv
+        return max(self._watch_cache_start, self._history[0].resource_version if self._history else self._rv)
+
+    def restart_watch_cache(self) -> None:
+        """A restarted API server's watch cache starts from a list at the current resourceVersion: a
+        watch from an older one is 410 "too old resource version" (apiserver pkg/storage/cacher/
+        watch_cache.go getAllEventsSinceLocked; docs/platform.md §18.4); resourceVersions themselves go
+        on (etcd keeps them)."""
+        self._history.clear()
+        self._watch_cache_start = self._rv
 
     def dependents(self, uid: str) -> list[tuple[ResourceType, str | None, str]]:
         """Objects with an ownerReference to `uid` (what the garbage collector deletes with it)."""

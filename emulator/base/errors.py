@@ -100,6 +100,28 @@ def unknown_resource() -> ApiError:
     return ApiError(404, "NotFound", "the server could not find the requested resource", {})
 
 
+def unauthorized() -> ApiError:
+    """An invalid credential (`endpoints/filters/authentication.go` Unauthorized: NewUnauthorized)."""
+    return ApiError(401, "Unauthorized", "Unauthorized")
+
+
+# responsewriters/errors.go: "Avoid emitting errors that look like valid HTML. Quotes are okay."
+_HTML_SAFE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def forbidden(group: str, plural: str, name: str, why: str) -> ApiError:
+    """403 as NewForbidden(GroupResource, name, err) words it; a non-resource request has no resource."""
+    why = why.translate(_HTML_SAFE)
+    if not plural:
+        message = f"forbidden: {why}"
+    elif not name:
+        message = f"{qualified(group, plural)} is forbidden: {why}"
+    else:
+        message = f'{qualified(group, plural)} "{name}" is forbidden: {why}'
+    details = {key: value for key, value in (("name", name), ("group", group), ("kind", plural)) if value}
+    return ApiError(403, "Forbidden", message, details)
+
+
 def expired(message: str) -> ApiError:
     return ApiError(410, "Expired", message)
 

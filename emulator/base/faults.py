@@ -3,8 +3,10 @@
 Each fault says what it changes and which lab requirements it must make the suite fail. Where each
 is implemented: the seed and `lifecycle` (single-node, three-nodes, no-calico, calico-node-not-ready,
 node-not-ready), `middleware` (api-flaky, api-slow), `calico_node` (pool-delete-ignored), `ipam`
-(ipam-ignores-selectors), `scheduler` (scheduler-packs), `container_exits` (app-crashloop), and the
-pod runtime (app-never-listens, dns-broken, cross-node-drop, no-ping, portforward-refused).
+(ipam-ignores-selectors), `scheduler` (scheduler-packs), `container_exits` (app-crashloop), the
+pod runtime (app-never-listens, dns-broken, cross-node-drop, no-ping, portforward-refused), and the
+cluster itself, `emulator/__init__.py` (tls-mismatch: the kubeconfig it writes; apiserver-restart: its
+listener, told of the first exec by `middleware`).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ NO_PING = "no-ping"
 PORTFORWARD_REFUSED = "portforward-refused"
 API_FLAKY = "api-flaky"
 API_SLOW = "api-slow"
+APISERVER_RESTART = "apiserver-restart"
+TLS_MISMATCH = "tls-mismatch"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Fault:
     name: str
     description: str
     must_fail: tuple[str, ...]
+    ends_run: bool = False      # the suite cannot reach the cluster: no requirement is checked, exit 4
 
 
 CATALOGUE: tuple[Fault, ...] = (
@@ -56,6 +61,9 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(PORTFORWARD_REFUSED, "refuses port-forwards (error channel)", ("R8", "R9")),
     Fault(API_FLAKY, "fails about one API request in five (500, 429, dropped connection)", ()),
     Fault(API_SLOW, "answers every API request 200 ms late", ()),
+    Fault(APISERVER_RESTART, "restarts its API server once, as the first exec runs: connections refused for "
+          "4 s, open watches and streams cut, then the same store on the same port", ()),
+    Fault(TLS_MISMATCH, "writes a kubeconfig whose CA did not sign the API server's certificate", (), ends_run=True),
 )
 
 BY_NAME = {fault.name: fault for fault in CATALOGUE}

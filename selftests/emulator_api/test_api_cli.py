@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from emulator.base.faults import API_FLAKY, SINGLE_NODE, THREE_NODES
+from emulator.base.faults import API_FLAKY, CATALOGUE, SINGLE_NODE, THREE_NODES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def test_serve_prints_one_line_and_stops_cleanly(tmp_path, stop):
     process = _emulator("serve", "--kubeconfig", str(kubeconfig), "--fault", THREE_NODES, "--time-scale", "0.1")
     try:
         line = process.stdout.readline()
-        assert line.startswith("emulator: lab4 (3 nodes, Calico v3.31.3) at http://127.0.0.1:")
+        assert line.startswith("emulator: lab4 (3 nodes, Calico v3.31.3) at https://127.0.0.1:")
         url = line.rsplit(" ", 1)[1].strip()
         config = yaml.safe_load(kubeconfig.read_text())
         assert config["current-context"] == "lab4"
@@ -43,7 +43,7 @@ def test_serve_prints_one_line_and_stops_cleanly(tmp_path, stop):
 def test_faults_lists_the_catalogue():
     out, _ = _emulator("faults").communicate(timeout=30)
     lines = out.splitlines()
-    assert len(lines) == 16 and lines[0].startswith(SINGLE_NODE)
+    assert len(lines) == len(CATALOGUE) and lines[0].startswith(SINGLE_NODE)
     assert any(line.startswith(API_FLAKY) for line in lines)
 
 

@@ -161,4 +161,5 @@ def test_catalogue_matches_design():
     assert [f.name for f in CATALOGUE] == [
         "single-node", "three-nodes", "no-calico", "calico-node-not-ready", "node-not-ready", "pool-delete-ignored",
         "ipam-ignores-selectors", "scheduler-packs", "app-never-listens", "app-crashloop", "dns-broken",
-        "cross-node-drop", "no-ping", "portforward-refused", "api-flaky", "api-slow"]
+        "cross-node-drop", "no-ping", "portforward-refused", "api-flaky", "api-slow", "apiserver-restart",
+        "tls-mismatch"]

@@ -39,7 +39,8 @@ def _wait_gone(read, timeout: float = 5.0) -> None:
 def test_start_is_fast_and_stop_leaves_no_thread_or_socket():
     started = time.monotonic()
     cluster = start_cluster()
-    assert time.monotonic() - started < 1.0
+    # Most of it is minting the cluster's CA (an RSA 2048 key, as minikube's): 20-200 ms, more under load.
+    assert time.monotonic() - started < 2.0
     address = urlsplit(cluster.url)
     cluster.stop()
     assert not [t for t in threading.enumerate() if t.name == "emulator"]
@@ -85,8 +86,18 @@ def test_deleting_a_deployment_collects_its_replicaset_and_pods(api):
     assert apps.list_namespaced_replica_set("kube-system", label_selector=selector).items == []
 
 
-def test_namespace_terminates_with_its_content(api):
-    core = client.CoreV1Api(api)
+def test_namespace_terminates_with_its_content(tmp_path):
+    # The whole timeline (the namespace controller empties it in 0.2 s): at the quick scale's 10 ms a
+    # request over a fresh TLS connection can come after the namespace is already gone.
+    cluster = start_cluster(scale=1.0)
+    try:
+        _terminate_a_namespace(client.CoreV1Api(config.new_client_from_config(
+            config_file=str(cluster.write_kubeconfig(tmp_path / "kubeconfig")))))
+    finally:
+        cluster.stop()
+
+
+def _terminate_a_namespace(core: client.CoreV1Api) -> None:
     core.create_namespace({"metadata": {"name": "labs"}})
     core.create_namespaced_config_map("labs", {"metadata": {"name": "env"}})
     # The apiserver answers the Namespace (ReturnDeletedObject), the typed client expects V1Status.

@@ -11,12 +11,17 @@ import kubernetes_validate
 from selftests.emulator_controllers.lab import lab_container, wait_for
 
 VERSION = "1.35"
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))      # never via an HTTP proxy
 KINDS = [("/api/v1", "v1", "pods", "Pod"), ("/api/v1", "v1", "events", "Event"),
          ("/api/v1", "v1", "endpoints", "Endpoints"), ("/apis/apps/v1", "apps/v1", "replicasets", "ReplicaSet"),
          ("/apis/apps/v1", "apps/v1", "deployments", "Deployment"),
          ("/apis/apps/v1", "apps/v1", "daemonsets", "DaemonSet"),
          ("/apis/discovery.k8s.io/v1", "discovery.k8s.io/v1", "endpointslices", "EndpointSlice")]
+
+
+def direct(cluster) -> urllib.request.OpenerDirector:
+    """Never via an HTTP proxy; over TLS as the kubeconfig's user."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                       urllib.request.HTTPSHandler(context=cluster.client_ssl_context()))
 
 
 def test_every_object_the_controllers_write_validates_strictly(lab, kubectl, emulated_cluster):
@@ -32,7 +37,7 @@ def test_every_object_the_controllers_write_validates_strictly(lab, kubectl, emu
     lab.core.delete_namespaced_pod(lab.app_pods()[0].metadata.name, "default")     # a terminating endpoint
     invalid, checked = [], 0
     for path, group_version, plural, kind in KINDS:
-        with DIRECT.open(f"{emulated_cluster.url}{path}/{plural}") as r:
+        with direct(emulated_cluster).open(f"{emulated_cluster.url}{path}/{plural}") as r:
             items = json.loads(r.read())["items"]
         for item in items:
             try:

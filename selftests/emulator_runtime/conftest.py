@@ -3,6 +3,7 @@ just enough discovery and pod GETs for the real kubectl exec."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import yaml
 from aiohttp import web
 from kubernetes import client
 
+from emulator.apiserver import certificates
 from emulator.runtime.pod_runtime import PodRuntime
 from selftests.emulator_runtime.cluster_data import FakeView
 
@@ -81,9 +83,12 @@ def build_app(view: FakeView, runtime: PodRuntime) -> web.Application:
 
 
 class Served:
-    """The server thread and what tests use: its URL, the view, a CoreV1Api, a kubeconfig."""
+    """The server thread and what tests use: its URL, the view, a CoreV1Api, a kubeconfig. It speaks
+    TLS with minikube's certificates, as the emulated cluster does (no authentication: the runtime is
+    under test here, not the API server)."""
 
     def __init__(self, tmp: Path):
+        self.certificates = certificates.mint("lab4", "192.168.49.2")
         self.view = FakeView()
         self.runtime = PodRuntime(self.view, build_seconds=BUILD_SECONDS, time_scale=TIME_SCALE,
                                   exec_limit_seconds=3000)
@@ -93,22 +98,34 @@ class Served:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("test API server did not start")
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"https://127.0.0.1:{self.port}"
+        pems = {"ca.crt": self.certificates.ca.cert_pem, "client.crt": self.certificates.client.cert_pem,
+                "client.key": self.certificates.client.key_pem}
+        files = {name: tmp / name for name in pems}
+        for name, pem in pems.items():
+            files[name].write_bytes(pem)
         configuration = client.Configuration(host=self.url)
+        configuration.ssl_ca_cert, configuration.cert_file, configuration.key_file = map(str, files.values())
         self.api = client.CoreV1Api(client.ApiClient(configuration))
         self.kubeconfig = tmp / "kubeconfig"
+        inline = {name: base64.b64encode(pem).decode() for name, pem in pems.items()}
         self.kubeconfig.write_text(yaml.safe_dump({
             "apiVersion": "v1", "kind": "Config", "current-context": "lab4",
-            "clusters": [{"name": "lab4", "cluster": {"server": self.url}}],
+            "clusters": [{"name": "lab4", "cluster": {"server": self.url,
+                                                      "certificate-authority-data": inline["ca.crt"]}}],
             "contexts": [{"name": "lab4", "context": {"cluster": "lab4", "user": "lab4", "namespace": "default"}}],
-            "users": [{"name": "lab4", "user": {"token": "emulated"}}],
+            "users": [{"name": "lab4", "user": {"client-certificate-data": inline["client.crt"],
+                                                "client-key-data": inline["client.key"]}}],
         }))
+
+    def client_ssl_context(self):
+        return self.certificates.client_context()
 
     def _serve(self):
         asyncio.set_event_loop(self._loop)
         self._runner = web.AppRunner(build_app(self.view, self.runtime))
         self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.certificates.server_context())
         self._loop.run_until_complete(site.start())
         self.port = self._runner.addresses[0][1]
         self._ready.set()

@@ -91,6 +91,7 @@ def test_two_ports_get_their_own_channels(cluster):
 def test_bad_ports_are_refused_before_the_upgrade(cluster, ports, message):
     url = cluster.url.replace("http", "ws") + f"/api/v1/namespaces/default/pods/react-a/portforward?ports={ports}"
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-        websocket.create_connection(url, header=["sec-websocket-protocol: v4.channel.k8s.io"], timeout=10)
+        websocket.create_connection(url, header=["sec-websocket-protocol: v4.channel.k8s.io"], timeout=10,
+                                    sslopt={"context": cluster.client_ssl_context()})
     assert refused.value.status_code == 400
     assert json.loads(refused.value.resp_body)["message"] == message

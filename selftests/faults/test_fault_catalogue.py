@@ -1,5 +1,6 @@
 """Every fault in docs/design.md#fault-catalogue: the suite fails exactly the requirements the fault breaks,
-names the cause in a student's words, skips only what depends on them, and never hangs."""
+names the cause in a student's words, skips only what depends on them, and never hangs; a fault that
+makes the cluster unreachable ends the run early with one paragraph and exit 4."""
 import time
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from emulator.base.faults import (
     API_FLAKY,
     API_SLOW,
+    APISERVER_RESTART,
     APP_CRASHLOOP,
     APP_NEVER_LISTENS,
     BY_NAME,
@@ -22,6 +24,7 @@ from emulator.base.faults import (
     SCHEDULER_PACKS,
     SINGLE_NODE,
     THREE_NODES,
+    TLS_MISMATCH,
 )
 from fixtures.report.requirements import NEEDS
 from selftests.suite.runner import leaked_strings, processes_mentioning, run_suite
@@ -48,6 +51,12 @@ EXPECTED = {
     PORTFORWARD_REFUSED: {"R8": "does not answer", "R9": "does not answer"},
     API_FLAKY: {},
     API_SLOW: {},
+    APISERVER_RESTART: {},    # the suite's retries carry it: every stream and call comes back
+}
+# fault -> what the one paragraph that ends the run must say
+ENDS_RUN = {
+    TLS_MISMATCH: ("the kubeconfig's CA is not the one that signed the server's certificate",
+                   "minikube update-context -p lab4", "kind export kubeconfig --name lab4"),
 }
 
 
@@ -65,9 +74,10 @@ def dependents(requirements) -> set[str]:
 
 
 def test_the_expectations_cover_the_whole_catalogue():
-    assert set(EXPECTED) == set(BY_NAME)
+    assert set(EXPECTED) | set(ENDS_RUN) == set(BY_NAME) and not set(EXPECTED) & set(ENDS_RUN)
     for name, fault in BY_NAME.items():
-        assert set(EXPECTED[name]) == set(fault.must_fail), name
+        assert fault.ends_run == (name in ENDS_RUN), name
+        assert set(EXPECTED.get(name, ())) == set(fault.must_fail), name
 
 
 # Registry credentials planted in every faulted run: they must not surface anywhere, whatever fails.
@@ -100,3 +110,21 @@ def test_the_suite_names_what_the_fault_breaks(fault, tmp_path, monkeypatch):
     assert "left running" not in run.output, run.output[-3000:]
     assert processes_mentioning(str(tmp_path)) == []
     assert leaked_strings(run, list(PLANTED.values())) == []
+
+
+@pytest.mark.parametrize("fault", sorted(ENDS_RUN))
+def test_the_run_ends_early_with_one_paragraph(fault, tmp_path):
+    """As an unreachable cluster does (conftest's kube fixture: exit 4): no live requirement checked,
+    no retry waited out, no traceback."""
+    started = time.monotonic()
+    run = run_suite("--cluster=emulator", f"--emulator-fault={fault}", FACTOR, workdir=tmp_path, timeout=WITHIN)
+    took = time.monotonic() - started
+    assert run.returncode == 4, run.output[-3000:]
+    paragraph = next(line for line in run.output.splitlines() if "cannot reach the cluster" in line)
+    for words in ENDS_RUN[fault]:
+        assert words in paragraph, paragraph
+    assert "Traceback" not in run.output and "AttributeError" not in run.output
+    assert not any(c.outcome == "passed" for c in run.cases if c.requirement not in ("R11",)), run.output[-3000:]
+    assert "retrying" not in run.output, "a certificate that does not verify was retried"
+    assert took < WITHIN, f"{fault}: the run took {took:.0f} s"
+    assert processes_mentioning(str(tmp_path)) == []

@@ -27,6 +27,10 @@ def test_the_hidden_apiexception_comes_back():
     ("Connection to remote host was lost.", True),
     ("Handshake status 404 Not Found -+-+- {...}", False),
     ("Handshake status 403 Forbidden -+-+- {...}", False),
+    ("[Errno 111] Connection refused", True),                                   # the API server is restarting
+    ("SSLError\nEOF occurred in violation of protocol (_ssl.c:2427)", True),     # a TLS connection cut under a call
+    ("SSLError\n[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in "
+     "certificate chain (_ssl.c:1006)", False),                                 # the kubeconfig's CA: no retry helps
 ])
 def test_which_refused_upgrades_are_retried(reason, transient):
     assert _is_transient(ApiException(status=0, reason=reason)) is transient

@@ -10,7 +10,9 @@ import ipaddress
 import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import yaml
@@ -139,7 +141,17 @@ def test_one_png_per_app_pod_whose_dom_showed_the_configured_values(run, report)
     assert len({row["pod"] for row in rows}) == 2
 
 
-def test_the_report_says_who_and_which_cluster(report):
+def served_ca_fingerprint(workdir: Path) -> str:
+    """openssl's SHA-256 fingerprint of the CA in the kubeconfig the emulated cluster wrote for the run,
+    computed apart from fixtures.cluster.identity."""
+    kubeconfig = yaml.safe_load(next(workdir.rglob("emulator-kubeconfig")).read_text())
+    pem = base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"])
+    printed = subprocess.run(["openssl", "x509", "-noout", "-fingerprint", "-sha256"], input=pem,
+                             capture_output=True, check=True).stdout.decode()
+    return printed.strip().split("=", 1)[1]
+
+
+def test_the_report_says_who_and_which_cluster(run, report):
     who = re.search(r'<table class="lab4-identity">(.*?)</table>', report["html"], re.S).group(1)
     assert f"<td>{html.escape(STUDENT)}</td>" in who and f"<td>{GROUP}</td>" in who
     uid = re.search(r"kube-system namespace UID</th><td>([^<]*)</td>", who).group(1)
@@ -147,7 +159,7 @@ def test_the_report_says_who_and_which_cluster(report):
     environment = report["environment"]
     assert environment["kube-system namespace UID"] == uid
     assert (environment["Student"], environment["Group"]) == (STUDENT, GROUP)
-    assert environment["API server CA (SHA-256)"] == "no CA (plain http)"   # the emulator serves http
+    assert environment["API server CA (SHA-256)"] == served_ca_fingerprint(run[0].workdir)   # a real CA, over TLS
     assert re.fullmatch(r"v\d+\.\d+\.\d+", environment["Calico"]) and environment["Kubernetes server"].startswith("v")
 
 
