@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +54,7 @@ class BuiltApp:
 
     def bundle_js(self) -> bytes:
         def literal(value: str | None) -> str:
-            return json.dumps(value or PLACEHOLDER, ensure_ascii=False)
+            return terser_string(value or PLACEHOLDER)
 
         line = '(0,r.jsxs)("p",{{children:["{}",{}]}})'.format
         body = ",".join([
@@ -75,6 +74,37 @@ class BuiltApp:
             f'e.appendChild((0,r.jsxs)("div",{{className:"App",children:[{body}]}}))}}();\n'
             f"//# sourceMappingURL={name}.map"
         ).encode()
+
+
+# terser lib/output.js make_string: the escapes it writes whatever the options (docs/platform.md §8.1)
+_TERSER_ESCAPES = {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                   "\v": "\\v", "\u2028": "\\u2028", "\u2029": "\\u2029", "\ufeff": "\\ufeff"}
+
+
+def terser_string(value: str) -> str:
+    """`value` as a JavaScript literal the way react-scripts 5's Terser writes it (`ascii_only: true`,
+    `ecma: 5`): double quotes unless the value holds more of them than single quotes; every character
+    outside printable ASCII escaped, astral ones as a surrogate pair (docs/platform.md §8.1)."""
+    double, single = value.count('"'), value.count("'")
+    quote = "'" if double > single else '"'
+    out = []
+    for i, char in enumerate(value):
+        if char in _TERSER_ESCAPES:
+            out.append(_TERSER_ESCAPES[char])
+        elif char == "\0":
+            out.append("\\x00" if value[i + 1:i + 2].isdigit() else "\\0")
+        elif char == quote:
+            out.append("\\" + char)
+        elif " " <= char <= "~":
+            out.append(char)
+        elif ord(char) > 0xFFFF:
+            high, low = divmod(ord(char) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}")
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return quote + "".join(out) + quote
 
 
 def container_started_at(pod: dict, container_name: str) -> float | None:

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from emulator.runtime.react_app import PLACEHOLDER, BuiltApp
+from emulator.runtime.react_app import PLACEHOLDER, BuiltApp, terser_string
 
 NODE = shutil.which("node")
 
@@ -35,3 +35,33 @@ def test_bundle_renders_the_inlined_values():
         "Container name is: react-a",
         "Container was started with IP: 192.168.0.2",
     ]
+
+
+# What terser 5.51.4 printed for these values with react-scripts 5.0.1's terserOptions (run once by
+# hand with `npm install terser@5`: docs/platform.md §8.1); the emulator must write the same bytes.
+TERSER_PRINTED = {
+    "Renée Müller": '"Ren\\xe9e M\\xfcller"',
+    "Иван Петров": '"\\u0418\\u0432\\u0430\\u043d \\u041f\\u0435\\u0442\\u0440\\u043e\\u0432"',
+    'O\'Brien "Ltd"': "'O\\'Brien \"Ltd\"'",
+    "😀 emoji": '"\\ud83d\\ude00 emoji"',
+    "back\\slash\nnl": '"back\\\\slash\\nnl"',
+}
+
+
+@pytest.mark.parametrize("value, printed", TERSER_PRINTED.items())
+def test_values_are_written_as_react_scripts_terser_writes_them(value, printed):
+    assert terser_string(value) == printed
+
+
+@pytest.mark.skipif(NODE is None, reason="no node on this machine")
+def test_a_bundle_of_non_ascii_names_is_ascii_and_renders_them():
+    app = BuiltApp(username="Renée Müller", company='Университет "ИТМО" 😀', hostname="react-a", ip="192.168.0.2",
+                   built_at=0)
+    bundle = app.bundle_js()
+    assert bundle.isascii()
+    done = subprocess.run([NODE, "-e", DOM_SHIM + bundle.decode() + "\nconsole.log(JSON.stringify(root.lines()));"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    lines = json.loads(done.stdout)
+    assert lines[1:3] == ["Container was started by user: Renée Müller",
+                          'Container was started by company: Университет "ИТМО" 😀']
