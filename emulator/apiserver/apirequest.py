@@ -16,11 +16,14 @@ import yaml
 from aiohttp import web
 
 from ..base import errors
+from . import protobuf_body
 
 PATCH_KINDS = {"application/json-patch+json": "json", "application/merge-patch+json": "merge",
                "application/strategic-merge-patch+json": "strategic", "application/apply-patch+yaml": "apply"}
-# The real server also reads protobuf and CBOR; the emulator answers those with 415.
-BODY_TYPES = ("application/json", "application/yaml")
+# The real server also reads CBOR; the emulator answers that with 415. Protobuf is read for the built-in
+# kinds of protobuf_schema/table.json (custom resources are served without it, as the real server does).
+BODY_TYPES = ("application/json", "application/yaml", protobuf_body.MEDIA_TYPE)
+SERVED_TYPES = ("application/json",)
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 STREAMING_SUBRESOURCES = {"exec", "portforward", "attach", "proxy"}
 
@@ -86,15 +89,44 @@ def _decode(raw: bytes, kind: str) -> Any:
         raise errors.bad_request(f"json: cannot unmarshal the request body: {error}") from None
 
 
-async def object_body(request: web.Request) -> dict[str, Any]:
-    """Body of a create or update: JSON (also when no Content-Type is sent) or YAML."""
-    kind = media_type(request) or "application/json"
-    if kind not in ("application/json", "application/yaml"):
-        raise errors.unsupported_media_type(list(BODY_TYPES))
-    body = _decode(await request.read(), "yaml" if kind == "application/yaml" else "json")
+async def object_body(request: web.Request, api_version: str = "v1", kind: str = "",
+                      protobuf: bool = True) -> dict[str, Any]:
+    """Body of a create or update: JSON (also when no Content-Type is sent), YAML, or protobuf for the
+    built-in `kind` the request's path names (its apiVersion and kind fill the envelope's blanks)."""
+    media = media_type(request) or "application/json"
+    if media == protobuf_body.MEDIA_TYPE and protobuf:
+        return _protobuf(await request.read(), api_version, kind)
+    if media not in ("application/json", "application/yaml"):
+        raise errors.unsupported_media_type(list(BODY_TYPES if protobuf else BODY_TYPES[:2]))
+    body = _decode(await request.read(), "yaml" if media == "application/yaml" else "json")
     if not isinstance(body, dict):
         raise errors.bad_request("the request body must be a JSON object")
     return body
+
+
+def _protobuf(raw: bytes, api_version: str, kind: str) -> dict[str, Any]:
+    """The apiserver's words for a body it cannot decode (handlers/rest.go transformDecodeError)."""
+    try:
+        return protobuf_body.decode(raw, api_version, kind)
+    except protobuf_body.UnknownKind:
+        raise errors.unsupported_media_type(list(BODY_TYPES[:2])) from None
+    except protobuf_body.DecodeError as error:
+        if error.kind_known:
+            raise errors.bad_request(f'{error.kind_known} in version "{error.version}" cannot be handled as a '
+                                     f"{kind or error.kind_known}: {error}") from None
+        summary = raw[:30].hex() + (" ..." if len(raw) > 30 else "") if raw else "<empty>"
+        raise errors.bad_request(f"the object provided is unrecognized (must be of type {kind}): {error} "
+                                 f"({summary})") from None
+
+
+def acceptable(request: web.Request) -> bool:
+    """Whether the client accepts a JSON answer. client-go asks `application/vnd.kubernetes.protobuf,
+    application/json` and reads whichever listed type comes back; the emulator encodes JSON only, so a
+    client accepting nothing but protobuf gets 406, as the apiserver answers a type it cannot serve
+    (handlers/negotiation/negotiate.go NegotiateOutputMediaType, errors.go errNotAcceptable)."""
+    ranges = [part.split(";", 1)[0].strip().lower() for part in request.headers.get("Accept", "").split(",")]
+    ranges = [media for media in ranges if media]
+    return not ranges or any(not media.startswith(protobuf_body.MEDIA_TYPE) for media in ranges)
 
 
 async def patch_body(request: web.Request, accepted: tuple[str, ...]) -> tuple[str, Any]:

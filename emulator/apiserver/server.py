@@ -102,6 +102,8 @@ class Handlers:
         resource = target and self.store.find(group, version, target.plural)
         if resource is None or (target.namespace is not None and not resource.namespaced):
             raise errors.unknown_resource()
+        if not apirequest.acceptable(request):
+            raise errors.not_acceptable(list(apirequest.SERVED_TYPES))
         return await self._resource(request, resource, target)
 
     def _openapi(self, rest: list[str]) -> web.Response:
@@ -187,7 +189,7 @@ class Handlers:
 
     # --- writes -----------------------------------------------------------------------------------
     async def create(self, request: web.Request, resource: ResourceType, namespace: str | None) -> web.Response:
-        body = await apirequest.object_body(request)
+        body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
         meta = body.setdefault("metadata", {})
         if resource.namespaced:
@@ -200,7 +202,7 @@ class Handlers:
 
     async def update(self, request: web.Request, resource: ResourceType, target: Target,
                      subresource: str = "") -> web.Response:
-        body = await apirequest.object_body(request)
+        body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
         meta = body.setdefault("metadata", {})
         _check_name(meta, target)
@@ -290,7 +292,7 @@ class Handlers:
 
     async def _bind(self, request: web.Request, target: Target) -> web.Response:
         """pods/binding: a Binding whose target names the node (what kube-scheduler posts)."""
-        body = await apirequest.object_body(request)
+        body = await apirequest.object_body(request, "v1", "Binding")
         node = (body.get("target") or {}).get("name")
         if not node:
             raise errors.invalid("", "Binding", target.name, [errors.Cause(
@@ -302,7 +304,7 @@ class Handlers:
         obj = self.store.get(resource, target.namespace, target.name)
         if request.method in ("PUT", "PATCH"):
             if request.method == "PUT":
-                wanted = await apirequest.object_body(request)
+                wanted = await apirequest.object_body(request, "autoscaling/v1", "Scale")
             else:
                 kind, body = await apirequest.patch_body(request, resource.patch_types)
                 current = _scale_of(obj)

@@ -95,6 +95,11 @@ def unsupported_media_type(accepted: list[str]) -> ApiError:
                     + ", ".join(accepted))
 
 
+def not_acceptable(served: list[str]) -> ApiError:
+    """handlers/negotiation/errors.go errNotAcceptable: no type of the Accept header can be served."""
+    return ApiError(406, "NotAcceptable", "only the following media types are accepted: " + ", ".join(served))
+
+
 def unknown_resource() -> ApiError:
     """A path no resource serves: the generic 404 of the apiserver's NotFoundHandler."""
     return ApiError(404, "NotFound", "the server could not find the requested resource", {})
