@@ -4,6 +4,10 @@ Thin by design: each piece lives in a module of fixtures/; per-test fixtures liv
 """
 from __future__ import annotations
 
+# First of all: on Python < 3.10 the run ends here, in one line, before an import that would fail.
+import fixtures.gate.python_version  # noqa: F401
+
+# isort: split
 import gc
 import logging
 from typing import TYPE_CHECKING
