@@ -22,7 +22,7 @@ from fixtures.cluster.settings import Settings
 from fixtures.gate import redaction
 from fixtures.gate.errors import SetupError, describe_error
 from fixtures.gate.manifests import LabManifests, load_manifests
-from fixtures.report import html_report
+from fixtures.report import console, html_report
 from fixtures.report.evidence import Evidence
 from fixtures.report.options import add_ini, add_options, settings_from_config
 from fixtures.report.requirements import Ledger, requirement_of
@@ -45,31 +45,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = settings_from_config(config)
     config.stash[LEDGER] = Ledger()
-    if getattr(config.option, "timeout", None) is None:  # pytest-timeout reads it after this hook
-        config.option.timeout = config.stash[SETTINGS].per_test_limit()
     html_report.default_to_self_contained_html(config)
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
     html_report.protect_secrets(config.stash[MANIFESTS])
     config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
+    config.pluginmanager.register(console.Console(config.stash[SETTINGS]), "lab4-console")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    console.limit_each_test(config, items, config.stash[SETTINGS].per_test_limit())
     for item in items:
         req = requirement_of(item)
         if req:  # at collection, so skipped tests carry it into JUnit XML too
             item.user_properties.append(("requirement", req))
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Check the tools before the first test: a missing minikube ends the run with one paragraph."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    """Check the tools before the first test: a missing minikube ends the run with one paragraph, and no test
+    runs (True ends the loop before it starts)."""
     settings = session.config.stash[SETTINGS]
     live = any("cluster" in getattr(item, "fixturenames", ()) for item in session.items)
     if live and not session.config.option.collectonly:
         try:
             provider_module(settings.provider).preflight(settings)
         except SetupError as exc:
-            pytest.exit(f"cannot run the live checks: {exc}", returncode=4)
+            console.report_setup_failure(session.config, f"cannot run the live checks: {exc}")
+            return True
+    return None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -97,7 +101,7 @@ def settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def cluster(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+def cluster(pytestconfig: pytest.Config, settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """The live cluster of this run, from the provider chosen with --cluster."""
     if settings.provider == "none":
         pytest.skip("--cluster=none: offline checks only, this check needs a live cluster")
@@ -105,13 +109,13 @@ def cluster(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     try:
         handle = provider.start(settings, tmp_path_factory.mktemp("cluster"))
     except SetupError as exc:
-        pytest.exit(f"cannot set up the cluster: {exc}", returncode=4)
+        console.stop_run(pytestconfig, f"cannot set up the cluster: {exc}")
     yield handle
     provider.stop(handle, settings)
 
 
 @pytest.fixture(scope="session")
-def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Kube:
+def kube(pytestconfig: pytest.Config, cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Kube:
     # Imported here: the kubernetes client takes ~0.45 s to import, which would delay the cluster's
     # start (and --cluster=none never needs it); here it loads while the cluster converges.
     from fixtures.cluster.kube import Kube
@@ -121,7 +125,7 @@ def kube(cluster, settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
                     cache_dir=tmp_path_factory.mktemp("kube"))
     except Exception as exc:  # the first request: a cluster that does not answer ends the run
         why = explain(exc, cluster.kubeconfig, cluster.context, settings.profile) or describe_error(exc)
-        pytest.exit(f"cannot reach the cluster ({cluster.description}): {why}", returncode=4)
+        console.stop_run(pytestconfig, f"cannot reach the cluster ({cluster.description}): {why}")
 
 
 @pytest.fixture(scope="session")
