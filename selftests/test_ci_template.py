@@ -34,7 +34,7 @@ def test_the_gate_runs_first_and_the_reports_are_always_kept():
 def test_both_nodes_come_from_setup_minikube_on_a_runner_that_fits_them():
     """medyagh/setup-minikube `action.yml`/`src/inputs.ts`: each non-empty input becomes `--<input> <value>` of
     `minikube start`, so `nodes: 2` starts both nodes at once; two nodes of minikube's 3072 MB default need the
-    16 GB, 4-CPU ubuntu-latest of a public repository (docs/platform.md §1.9)."""
+    16 GB, 4-CPU ubuntu-latest of a public repository (docs/platform.md §1.10)."""
     cluster = yaml.safe_load(WORKFLOW.read_text())["jobs"]["minikube"]
     setup = next(s for s in cluster["steps"] if str(s.get("uses", "")).startswith("medyagh/setup-minikube"))
     assert str(setup["with"]["nodes"]) == "2" and setup["with"]["cni"] == "calico"

@@ -1,4 +1,4 @@
-"""Every profile state minikube v1.38.1 reports gets a decision (docs/platform.md §1.7).
+"""Every profile state minikube v1.38.1 reports gets a decision (docs/platform.md §1.8).
 
 The listings are built the way minikube builds them (selftests/suite/minikube_json.py, from kubernetes/minikube
 v1.38.1 `cmd/minikube/cmd/config/profile_list.go` printProfilesJSON, `pkg/minikube/config/profile.go`

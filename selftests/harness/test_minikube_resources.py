@@ -1,4 +1,4 @@
-"""minikube's memory per node and what two nodes ask of Docker (docs/platform.md §1.9).
+"""minikube's memory per node and what two nodes ask of Docker (docs/platform.md §1.10).
 
 The expected numbers are worked out by hand from kubernetes/minikube v1.38.1 `cmd/minikube/cmd/start.go`
 suggestMemoryAllocation (fallback 3072, maximum 6144, containerLimit − 48, a quarter of the RAM in whole

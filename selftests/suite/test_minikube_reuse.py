@@ -1,4 +1,4 @@
-"""The minikube provider against what minikube v1.38.1 prints (docs/platform.md §1.7–§1.9), end to end.
+"""The minikube provider against what minikube v1.38.1 prints (docs/platform.md §1.8–§1.10), end to end.
 
 The stand-in (standins/minikube) prints `minikube profile list -o json` as minikube v1.38.1 does, built by
 selftests/suite/minikube_json.py from kubernetes/minikube `cmd/minikube/cmd/config/profile_list.go` and
