@@ -109,6 +109,14 @@ def apiservice(group: str, version: str, builtin: bool) -> Obj:
                      "versionPriority": priority[1]}}
 
 
+def register(store: Store, group: str, version: str, builtin: bool, at: float | None = None) -> None:
+    """Create the local APIService, then its status: local ones are always Available."""
+    created = store.create(APISERVICES, apiservice(group, version, builtin), manager=AGGREGATOR, at=at)
+    store.patch_status(APISERVICES, None, created["metadata"]["name"], {"status": {"conditions": [{
+        "type": "Available", "status": "True", "lastTransitionTime": timestamp(at),
+        "reason": "Local", "message": "Local APIServices are always available"}]}}, manager=AGGREGATOR)
+
+
 class APIServiceRegistrar:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -129,15 +137,10 @@ class APIServiceRegistrar:
 
     def _sync(self) -> None:
         wanted = self.served()
-        present = {(a["spec"]["group"], a["spec"]["version"]): a for a in self.store.view(APISERVICES)
-                   if not a["spec"].get("service")}
+        present = {(a["spec"]["group"], a["spec"]["version"]): a for a in self.store.view(APISERVICES)}
         for (group, version), builtin in wanted.items():
             if (group, version) not in present:
-                created = self.store.create(APISERVICES, apiservice(group, version, builtin), manager=AGGREGATOR)
-                self.store.patch_status(APISERVICES, None, created["metadata"]["name"], {"conditions": [{
-                    "type": "Available", "status": "True", "lastTransitionTime": timestamp(),
-                    "reason": "Local", "message": "Local APIServices are always available"}]},
-                    manager=AGGREGATOR)
-        for key, service in present.items():
-            if key not in wanted:
+                register(self.store, group, version, builtin)
+        for key, service in present.items():     # autoregister removes only what it manages
+            if key not in wanted and (service["metadata"].get("labels") or {}).get(AUTOMANAGED):
                 self.store.delete(APISERVICES, None, service["metadata"]["name"])

@@ -11,8 +11,8 @@ import copy
 import json
 from pathlib import Path
 
-from ..apiserver.store import Store, timestamp
-from ..controllers.accounts import APISERVICES, RBAC, aggregated_rules, apiservice
+from ..apiserver.store import Store
+from ..controllers.accounts import RBAC, aggregated_rules, register
 
 POLICY = Path(__file__).with_name("bootstrap_rbac.json")
 BINDINGS = "clusterrolebindings.rbac.authorization.k8s.io"
@@ -42,9 +42,7 @@ def policy(store: Store, at: float) -> None:
 
 
 def apiservices(store: Store, at: float) -> None:
-    for resource_type in {(t.group, t.version): t for t in store.resource_types()}.values():
-        body = apiservice(resource_type.group, resource_type.version, not resource_type.custom)
-        created = store.create(APISERVICES, body, manager="kube-apiserver", at=at)
-        store.patch_status(APISERVICES, None, created["metadata"]["name"], {"conditions": [{
-            "type": "Available", "status": "True", "lastTransitionTime": timestamp(at),
-            "reason": "Local", "message": "Local APIServices are always available"}]}, manager="kube-apiserver")
+    for group, version in {(t.group, t.version): None for t in store.resource_types() if not t.custom}:
+        register(store, group, version, True, at)
+    for group, version in {(t.group, t.version): None for t in store.resource_types() if t.custom}:
+        register(store, group, version, False, at)
