@@ -10,7 +10,8 @@ SuccessCriteriaMet, and on the next sync Complete with completionTime (`newSucce
 `delayTerminalCondition()` holds because JobManagedBy and JobPodReplacementPolicy are on by
 default); both say reason CompletionsReached, "Reached expected number of succeeded pods", as a
 real 1.35 cluster shows them. More failures than `backoffLimit`: FailureTarget, then Failed with
-reason BackoffLimitExceeded. Events (job-controller): SuccessfulCreate "Created pod: X",
+reason BackoffLimitExceeded. A pod whose Job is gone loses its tracking finalizer (syncOrphanPod).
+Events (job-controller): SuccessfulCreate "Created pod: X",
 Completed "Job completed", BackoffLimitExceeded. Not imitated: Indexed jobs, podFailurePolicy,
 successPolicy, activeDeadlineSeconds, suspend, the pod re-creation back-off (docs/platform.md §18.3).
 """
@@ -66,9 +67,22 @@ class JobController:
         self.loop.kick()
 
     def _sync(self) -> None:
-        for job in self.store.list("jobs.batch")[0]:
+        jobs = self.store.list("jobs.batch")[0]
+        for job in jobs:
             if not finished(job) and not job["metadata"].get("deletionTimestamp"):
                 self._sync_one(job)
+        self._release_orphans({j["metadata"]["uid"] for j in jobs if not j["metadata"].get("deletionTimestamp")})
+
+    def _release_orphans(self, live_jobs: set[str]) -> None:
+        """syncOrphanPod: a pod whose Job is gone or going keeps no tracking finalizer, so it can be deleted."""
+        for pod in self.store.view("pods"):
+            owner = next((r for r in pod["metadata"].get("ownerReferences") or []
+                          if r.get("controller") and r.get("kind") == "Job"), None)
+            finalizers = pod["metadata"].get("finalizers") or []
+            if owner and owner.get("uid") not in live_jobs and TRACKING_FINALIZER in finalizers:
+                self.store.patch("pods", pod["metadata"]["namespace"], pod["metadata"]["name"], "merge",
+                                 {"metadata": {"finalizers": [f for f in finalizers if f != TRACKING_FINALIZER]
+                                               or None}}, manager=MANAGER)
 
     def _sync_one(self, job: Obj) -> None:
         namespace = job["metadata"]["namespace"]

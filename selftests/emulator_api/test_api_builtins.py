@@ -62,6 +62,14 @@ def test_a_job_runs_its_pod_to_completion(kubectl):
     assert row[:3] == ["hello", "Complete", "1/1"]
 
 
+def test_deleting_a_running_job_takes_its_pods_with_it(kubectl):
+    create(kubectl, "job", "long", "--image=busybox", "--", "sleep", "3600")
+    wait_for("the job's pod", lambda: kubectl("get", "pods", "-l", "job-name=long", "-o", "name").stdout.strip())
+    kubectl("delete", "job", "long", "--wait=false")
+    wait_for("no pod of the deleted job", lambda: not kubectl("get", "pods", "-l", "job-name=long", "-o",
+                                                              "name").stdout.strip(), timeout=20)
+
+
 def test_a_job_whose_pod_fails_past_its_backoff_limit_fails(kubectl):
     create(kubectl, "job", "broken", "--image=busybox", "--", "sh", "-c", "exit 3")
     kubectl("patch", "job", "broken", "--type=merge", "-p", '{"spec":{"backoffLimit":1}}', check=False)
