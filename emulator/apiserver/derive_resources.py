@@ -3,7 +3,7 @@
     python -m emulator.apiserver.derive_resources --openapi SWAGGER --openapi-source TEXT --discovery DIR \
         --discovery-source TEXT [--kinds DEFINITIONS] [--out PATH]
 
-Inputs (none is committed; docs/platform.md §18.1 says where each copy came from):
+Inputs (none is committed; docs/platform.md §19.1 says where each copy came from):
 - SWAGGER: kubernetes/kubernetes `api/openapi-spec/swagger.json` of release-1.35. It names every
   group/version/resource with its scope (a `/namespaces/{namespace}/` path), verbs
   (`x-kubernetes-action` of each operation), subresources and the kinds they answer with

@@ -2,7 +2,7 @@
 
 Built-in entries are every resource a default Kubernetes 1.35 API server serves, derived (by
 `derive_resources`, into `builtin_resources.json`) from Kubernetes' own OpenAPI and discovery
-documents (docs/platform.md §18.1); `SOURCE` names them. A resource served in two versions
+documents (docs/platform.md §19.1); `SOURCE` names them. A resource served in two versions
 (autoscaling v2 and v1 HorizontalPodAutoscalers) is one set of objects. Custom resources are derived from the
 CustomResourceDefinition objects in the store (`from_crd`), so a group disappears from discovery
 when its CRDs are deleted, as on a real apiserver (apiextensions-apiserver discovery controller).

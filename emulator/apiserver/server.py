@@ -201,7 +201,8 @@ class Handlers:
                                          "sent on the request")
             meta["namespace"] = namespace
         if reviews.answers(resource.key):
-            return _json(reviews.answer(resource.key, resource.api_version, resource.kind, body), 201)
+            return _json(reviews.answer(resource.key, resource.api_version, resource.kind, body,
+                                        request.get("user")), 201)
         if resource.key == "bindings":     # the legacy form of pods/binding (pkg/registry/core/pod/storage)
             return self._bound(namespace, meta.get("name") or "", body)
         created = self.store.create(resource, body, manager=apirequest.manager(request))

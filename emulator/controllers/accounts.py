@@ -84,7 +84,7 @@ class ClusterRoleAggregator:
 
 
 # groupPriorityMinimum, versionPriority of the built-in group/versions (kubernetes
-# cmd/kube-apiserver/app/aggregator.go over pkg/controlplane/apiserver/aggregator.go; docs/platform.md §18.1).
+# cmd/kube-apiserver/app/aggregator.go over pkg/controlplane/apiserver/aggregator.go; docs/platform.md §19.1).
 PRIORITIES = {
     ("", "v1"): (18000, 1), ("apps", "v1"): (17800, 15), ("events.k8s.io", "v1"): (17750, 15),
     ("authentication.k8s.io", "v1"): (17700, 15), ("authorization.k8s.io", "v1"): (17600, 15),

@@ -13,7 +13,7 @@ real 1.35 cluster shows them. More failures than `backoffLimit`: FailureTarget, 
 reason BackoffLimitExceeded. A pod whose Job is gone loses its tracking finalizer (syncOrphanPod).
 Events (job-controller): SuccessfulCreate "Created pod: X",
 Completed "Job completed", BackoffLimitExceeded. Not imitated: Indexed jobs, podFailurePolicy,
-successPolicy, activeDeadlineSeconds, suspend, the pod re-creation back-off (docs/platform.md §18.3).
+successPolicy, activeDeadlineSeconds, suspend, the pod re-creation back-off (docs/platform.md §19.3).
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """What kube-apiserver writes at its first start besides the objects of the other seed modules.
 
 - The bootstrap RBAC policy: the ClusterRoles and ClusterRoleBindings of `bootstrap_rbac.json`,
-  derived by `derive_rbac` from kubernetes' own golden files of it (docs/platform.md §18.2), the
+  derived by `derive_rbac` from kubernetes' own golden files of it (docs/platform.md §19.2), the
   aggregated roles (admin, edit, view) with the rules the aggregation controller gives them.
-- The APIServices kube-aggregator registers: one per served group/version (docs/platform.md §18.1).
+- The APIServices kube-aggregator registers: one per served group/version (docs/platform.md §19.1).
 """
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """The built-in APIs a student or a client notices at work, through the real kubectl.
 
 - Jobs run their pods to completion (kubernetes `pkg/controller/job/job_controller.go`; docs/platform.md
-  §18.3): `kubectl wait --for=condition=complete` returns, the status is SuccessCriteriaMet then
+  §19.3): `kubectl wait --for=condition=complete` returns, the status is SuccessCriteriaMet then
   Complete (reason CompletionsReached), the pod carries the job-name/controller-uid labels and the
   job-tracking finalizer is gone once counted; `kubectl logs job/x` shows what the command printed.
-- RBAC is stored and served (docs/platform.md §18.2): the bootstrap ClusterRoles with aggregated rules,
+- RBAC is stored and served (docs/platform.md §19.2): the bootstrap ClusterRoles with aggregated rules,
   `kubectl create role` / `create clusterrolebinding`, an immutable roleRef.
 - Every namespace gets a `default` ServiceAccount (serviceaccount controller).
 - One local APIService per served group/version, Available (kube-aggregator autoregister).
+- The access and identity reviews answer about the requester and store nothing (docs/platform.md §19.4).
 - A ReplicationController keeps its replicas.
 
 kubectl's imperative `create` sends protobuf bodies, which this API server does not decode yet (issue
@@ -114,6 +115,22 @@ def test_create_role_and_clusterrolebinding(kubectl):
     changed = kubectl("patch", "clusterrolebinding", "lab-admin", "--type=merge", "-p",
                       '{"roleRef":{"name":"view"}}', check=False)
     assert changed.returncode != 0 and "cannot change roleRef" in changed.stderr
+
+
+def test_reviews_answer_about_the_requester_and_store_nothing(api, kubectl):
+    from kubernetes import client
+    me = client.AuthenticationV1Api(api).create_self_subject_review({"apiVersion": "authentication.k8s.io/v1",
+                                                                     "kind": "SelfSubjectReview"})
+    assert me.status.user_info.username == "minikube-user" and "system:masters" in me.status.user_info.groups
+    review = client.AuthorizationV1Api(api).create_self_subject_access_review(
+        {"spec": {"resourceAttributes": {"verb": "create", "resource": "pods", "namespace": "default"}}})
+    assert review.status.allowed is True
+    other = client.AuthorizationV1Api(api).create_subject_access_review(
+        {"spec": {"user": "alice", "groups": ["system:authenticated"], "resourceAttributes": {"verb": "get",
+                                                                                              "resource": "pods"}}})
+    assert other.status.allowed is False
+    listed = kubectl("get", "--raw", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", check=False)
+    assert listed.returncode != 0 and "MethodNotAllowed" in listed.stderr
 
 
 def test_every_new_namespace_gets_a_default_service_account(kubectl):

@@ -1,4 +1,4 @@
-"""Which objects of a hand-in are calicoctl's tooling (fixtures/gate/tooling.py, docs/platform.md §18.5).
+"""Which objects of a hand-in are calicoctl's tooling (fixtures/gate/tooling.py, docs/platform.md §19.5).
 
 Recognised by content: a Pod whose every container runs the `calico/ctl` image, the ServiceAccount it
 runs as, a binding whose only subjects are such accounts, a role only such bindings name. The real

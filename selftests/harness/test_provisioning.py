@@ -2,8 +2,8 @@
 
 `handins/calicoctl.yaml` is a real hand-in's file (corpus student05, anonymised): Calico's
 "calicoctl as a Kubernetes pod" manifest, a ServiceAccount, Pod, ClusterRole and ClusterRoleBinding
-(docs/platform.md §18.5). A real API server serves rbac.authorization.k8s.io/v1 (docs/platform.md
-§18.1), so such a file must never stop provisioning; and one object the server refuses
+(docs/platform.md §19.5). A real API server serves rbac.authorization.k8s.io/v1 (docs/platform.md
+§19.1), so such a file must never stop provisioning; and one object the server refuses
 (`kubectl apply -f` goes on with the rest of the files, naming the one it could not apply) must be
 reported with the server's words while every other object is applied.
 """
