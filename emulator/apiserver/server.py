@@ -14,12 +14,13 @@ import asyncio
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 from ..base import errors
-from . import apirequest, discovery, openapi, reviews, tables
+from . import apirequest, discovery, field_validation, openapi, reviews, tables
 from . import patch as patching
 from .apirequest import Target
 from .resources import ResourceType
@@ -51,7 +52,7 @@ class Backend(Protocol):
     server_address: str
 
 
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     return web.Response(body=json.dumps(body, separators=(",", ":")).encode(), status=status,
                         content_type="application/json", headers=headers)
 
@@ -194,6 +195,7 @@ class Handlers:
     async def create(self, request: web.Request, resource: ResourceType, namespace: str | None) -> web.Response:
         body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
+        warned = _field_validation(request, resource, body)
         meta = body.setdefault("metadata", {})
         if resource.namespaced:
             if meta.get("namespace") and meta["namespace"] != namespace:
@@ -206,19 +208,20 @@ class Handlers:
         if resource.key == "bindings":     # the legacy form of pods/binding (pkg/registry/core/pod/storage)
             return self._bound(namespace, meta.get("name") or "", body)
         created = self.store.create(resource, body, manager=apirequest.manager(request))
-        return _json(created, 201)
+        return _json(created, 201, warned)
 
     async def update(self, request: web.Request, resource: ResourceType, target: Target,
                      subresource: str = "") -> web.Response:
         body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
+        warned = _field_validation(request, resource, body)
         meta = body.setdefault("metadata", {})
         _check_name(meta, target)
         if resource.namespaced:
             meta["namespace"] = target.namespace
         meta["name"] = target.name
         updated = self.store.update(resource, body, manager=apirequest.manager(request), subresource=subresource)
-        return _json(updated)
+        return _json(updated, headers=warned)
 
     async def patch(self, request: web.Request, resource: ResourceType, target: Target,
                     subresource: str = "") -> web.Response:
@@ -391,6 +394,15 @@ def _check_type(resource: ResourceType, body: dict, required: bool = False) -> N
                                  f"API version ({resource.api_version})")
     if kind and kind != resource.kind:
         raise errors.bad_request(f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})")
+
+
+def _field_validation(request: web.Request, resource: ResourceType, body: dict) -> CIMultiDict | None:
+    """Built-in kinds only: custom resources' schemas are not checked (docs/platform.md §19.6)."""
+    if resource.custom:
+        return None
+    found = field_validation.check(request.query.get("fieldValidation"), resource.group, resource.version,
+                                   resource.kind, body)
+    return CIMultiDict(("Warning", w) for w in found) if found else None
 
 
 def _check_name(meta: dict, target: Target) -> None:

@@ -170,3 +170,26 @@ def test_a_replication_controller_keeps_its_replicas(kubectl, replicas):
     assert live["spec"]["selector"] == {"app": "sleeper"}
     assert live_pods()[0]["metadata"]["ownerReferences"][0]["kind"] == "ReplicationController"
     assert live["status"]["replicas"] == replicas
+
+
+BAD_DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                  "spec": {"replica": 2, "selector": {"matchLabels": {"app": "web"}},
+                           "template": {"metadata": {"labels": {"app": "web"}},
+                                        "spec": {"containers": [{"name": "c", "image": "busybox", "port": 80}]}}}}
+
+
+def test_kubectl_apply_is_refused_a_field_the_kind_does_not_declare(kubectl):
+    """kubectl sends fieldValidation=Strict: 400 with the strict decoder's words (docs/platform.md §19.6)."""
+    refused = kubectl("apply", "-f", "-", stdin=json.dumps(BAD_DEPLOYMENT), check=False)
+    assert refused.returncode != 0
+    assert 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field ' \
+           '"spec.replica", unknown field "spec.template.spec.containers[0].port"' in refused.stderr
+    assert kubectl("get", "deployment", "web", check=False).returncode != 0
+
+
+def test_with_warn_the_unknown_field_is_dropped_and_named_in_a_warning(kubectl):
+    created = kubectl("apply", "--validate=warn", "-f", "-", stdin=json.dumps(BAD_DEPLOYMENT))
+    assert 'Warning: unknown field "spec.replica"' in created.stderr
+    live = json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)
+    assert "replica" not in live["spec"] and live["spec"]["replicas"] == 1
+    assert "port" not in live["spec"]["template"]["spec"]["containers"][0]
