@@ -46,6 +46,7 @@ def authentication(authenticator: Authenticator | None):
             peer = tls.getpeercert(binary_form=True) if tls else None
             user = authenticator.user(peer, request.headers.get("Authorization"))
             authorize(user, request_info(request.method, request.path, request.query))
+            request["user"] = user      # who the reviews (SelfSubjectReview, access reviews) answer about
         return await handler(request)
     return check
 

@@ -14,12 +14,13 @@ import asyncio
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 from ..base import errors
-from . import apirequest, discovery, openapi, tables
+from . import apirequest, discovery, field_validation, openapi, reviews, tables
 from . import patch as patching
 from .apirequest import Target
 from .resources import ResourceType
@@ -51,7 +52,7 @@ class Backend(Protocol):
     server_address: str
 
 
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     return web.Response(body=json.dumps(body, separators=(",", ":")).encode(), status=status,
                         content_type="application/json", headers=headers)
 
@@ -124,6 +125,9 @@ class Handlers:
 
     async def _resource(self, request: web.Request, resource: ResourceType, target: Target) -> web.StreamResponse:
         method = request.method
+        verb = _verb(method, target, apirequest.flag(request, "watch"))
+        if not target.subresource and verb and verb not in resource.verbs:
+            raise errors.method_not_supported(resource.group, resource.plural, verb)
         if target.subresource:
             return await self._subresource(request, resource, target)
         if target.name is None:
@@ -191,26 +195,33 @@ class Handlers:
     async def create(self, request: web.Request, resource: ResourceType, namespace: str | None) -> web.Response:
         body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
+        warned = _field_validation(request, resource, body)
         meta = body.setdefault("metadata", {})
         if resource.namespaced:
             if meta.get("namespace") and meta["namespace"] != namespace:
                 raise errors.bad_request("the namespace of the provided object does not match the namespace "
                                          "sent on the request")
             meta["namespace"] = namespace
+        if reviews.answers(resource.key):
+            return _json(reviews.answer(resource.key, resource.api_version, resource.kind, body,
+                                        request.get("user")), 201)
+        if resource.key == "bindings":     # the legacy form of pods/binding (pkg/registry/core/pod/storage)
+            return self._bound(namespace, meta.get("name") or "", body)
         created = self.store.create(resource, body, manager=apirequest.manager(request))
-        return _json(created, 201)
+        return _json(created, 201, warned)
 
     async def update(self, request: web.Request, resource: ResourceType, target: Target,
                      subresource: str = "") -> web.Response:
         body = await apirequest.object_body(request, resource.api_version, resource.kind, protobuf=not resource.custom)
         _check_type(resource, body)
+        warned = _field_validation(request, resource, body)
         meta = body.setdefault("metadata", {})
         _check_name(meta, target)
         if resource.namespaced:
             meta["namespace"] = target.namespace
         meta["name"] = target.name
         updated = self.store.update(resource, body, manager=apirequest.manager(request), subresource=subresource)
-        return _json(updated)
+        return _json(updated, headers=warned)
 
     async def patch(self, request: web.Request, resource: ResourceType, target: Target,
                     subresource: str = "") -> web.Response:
@@ -293,11 +304,14 @@ class Handlers:
     async def _bind(self, request: web.Request, target: Target) -> web.Response:
         """pods/binding: a Binding whose target names the node (what kube-scheduler posts)."""
         body = await apirequest.object_body(request, "v1", "Binding")
+        return self._bound(target.namespace, target.name or "", body)
+
+    def _bound(self, namespace: str | None, pod: str, body: dict) -> web.Response:
         node = (body.get("target") or {}).get("name")
         if not node:
-            raise errors.invalid("", "Binding", target.name, [errors.Cause(
+            raise errors.invalid("", "Binding", pod, [errors.Cause(
                 "target.name", "FieldValueRequired", "Required value")])
-        self.store.bind(target.namespace, target.name, node)
+        self.store.bind(namespace, pod, node)
         return _json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
 
     async def _scale(self, request: web.Request, resource: ResourceType, target: Target) -> web.Response:
@@ -357,6 +371,15 @@ class Handlers:
         return await (hook.exec(request, pod) if kind == "exec" else hook.portforward(request, pod))
 
 
+def _verb(method: str, target: Target, watch: bool) -> str | None:
+    """The discovery verb a request on the main resource needs (apiserver endpoints/installer.go)."""
+    if method == "GET":
+        return "watch" if watch else "list" if target.name is None else "get"
+    if target.name is None:
+        return {"POST": "create", "DELETE": "deletecollection"}.get(method)
+    return {"PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(method)
+
+
 def _action(method: str) -> str:
     return {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(method, method)
 
@@ -371,6 +394,15 @@ def _check_type(resource: ResourceType, body: dict, required: bool = False) -> N
                                  f"API version ({resource.api_version})")
     if kind and kind != resource.kind:
         raise errors.bad_request(f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})")
+
+
+def _field_validation(request: web.Request, resource: ResourceType, body: dict) -> CIMultiDict | None:
+    """Built-in kinds only: custom resources' schemas are not checked (docs/platform.md §19.6)."""
+    if resource.custom:
+        return None
+    found = field_validation.check(request.query.get("fieldValidation"), resource.group, resource.version,
+                                   resource.kind, body)
+    return CIMultiDict(("Warning", w) for w in found) if found else None
 
 
 def _check_name(meta: dict, target: Target) -> None:

@@ -26,7 +26,6 @@ must exist and not be terminating. Watch history is kept for resourceVersion-bas
 """
 from __future__ import annotations
 
-import copy
 import random
 import time
 import uuid
@@ -41,6 +40,17 @@ from . import patch as patching
 from .resources import BUILTIN, ResourceType, from_crd, storage_version
 
 CRD_KEY = "customresourcedefinitions.apiextensions.k8s.io"
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of a JSON-like value (dicts, lists, scalars), several times faster than
+    copy.deepcopy, which the store spends most of its time in (every write copies in, out and into
+    the watch history)."""
+    if isinstance(value, dict):
+        return {key: clone(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clone(item) for item in value]
+    return value
 
 
 def timestamp(at: float | None = None) -> str:
@@ -67,12 +77,18 @@ class Store:
         self._history: deque[Event] = deque(maxlen=self.HISTORY)
         self._watch_cache_start = 0
         self._subscribers: list[Callable[[Event], None]] = []
-        self._builtin = {t.key: t for t in BUILTIN}
+        # one storage per resource: a resource served in two versions (autoscaling v2 and v1) is
+        # stored under its preferred version's type
+        self._builtin: dict[str, ResourceType] = {}
+        for resource in BUILTIN:
+            self._builtin.setdefault(resource.key, resource)
         self._custom: dict[str, ResourceType] = {}
+        self._served = {(t.group, t.version, t.plural): t for t in BUILTIN}
 
     # --- catalogue -------------------------------------------------------------------------------
     def resource_types(self) -> list[ResourceType]:
-        return list(self._builtin.values()) + list(self._custom.values())
+        """Every served group/version/resource: built-ins in `/apis` order, then custom resources."""
+        return list(self._served.values())
 
     def resource(self, key: str | ResourceType) -> ResourceType:
         if isinstance(key, ResourceType):
@@ -83,17 +99,17 @@ class Store:
         return found
 
     def find(self, group: str, version: str, plural: str) -> ResourceType | None:
-        for resource in self.resource_types():
-            if (resource.group, resource.version, resource.plural) == (group, version, plural):
-                return resource
-        return None
+        return self._served.get((group, version, plural))
 
     def _refresh_custom(self) -> None:
         self._custom = {}
+        served = []
         for crd in self._objects.get(CRD_KEY, {}).values():
             for resource in from_crd(crd):
+                served.append(resource)
                 if resource.key not in self._custom or resource.version == storage_version(crd):
                     self._custom[resource.key] = resource
+        self._served = {(t.group, t.version, t.plural): t for t in (*BUILTIN, *served)}
 
     # --- reads -----------------------------------------------------------------------------------
     @property
@@ -101,7 +117,7 @@ class Store:
         return self._rv
 
     def get(self, resource: str | ResourceType, namespace: str | None, name: str) -> dict[str, Any]:
-        return copy.deepcopy(self._get(self.resource(resource), namespace, name))
+        return clone(self._get(self.resource(resource), namespace, name))
 
     def _get(self, resource: ResourceType, namespace: str | None, name: str) -> dict[str, Any]:
         obj = self._objects.get(resource.key, {}).get(self._id(resource, namespace, name))
@@ -112,7 +128,7 @@ class Store:
     def list(self, resource: str | ResourceType, namespace: str | None = None,
              match: Callable[[dict], bool] | None = None) -> tuple[list[dict[str, Any]], int]:
         resource = self.resource(resource)
-        items = [copy.deepcopy(o) for (ns, _), o in sorted(self._objects.get(resource.key, {}).items())
+        items = [clone(o) for (ns, _), o in sorted(self._objects.get(resource.key, {}).items())
                  if (namespace is None or ns == namespace) and (match is None or match(o))]
         return items, self._rv
 
@@ -162,7 +178,7 @@ class Store:
     def create(self, resource: str | ResourceType, obj: dict[str, Any], *, manager: str = "emulator",
                at: float | None = None, operation: str = "Update") -> dict[str, Any]:
         resource = self.resource(resource)
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         meta = obj.setdefault("metadata", {})
         namespace = meta.get("namespace") if resource.namespaced else None
         if resource.namespaced:
@@ -248,7 +264,7 @@ class Store:
         if old["spec"].get("nodeName"):
             raise errors.conflict("", "pods/binding", name,
                                   f'pod {name} is already assigned to node "{old["spec"]["nodeName"]}"')
-        new = copy.deepcopy(old)
+        new = clone(old)
         new["spec"]["nodeName"] = node
         status = new.setdefault("status", {})
         status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"] + [
@@ -273,8 +289,8 @@ class Store:
         if grace is None:
             return self._remove(resource, old), True
         if old["metadata"].get("deletionTimestamp"):
-            return copy.deepcopy(old), False
-        new = copy.deepcopy(old)
+            return clone(old), False
+        new = clone(old)
         new["metadata"]["deletionTimestamp"] = timestamp(time.time() + grace)
         if resource.key == "pods":
             new["metadata"]["deletionGracePeriodSeconds"] = grace
@@ -323,17 +339,17 @@ class Store:
             defaults.DEFAULTERS[resource.key](obj, self.rng, creating)
 
     def _prepare_update(self, resource: ResourceType, old: dict, obj: dict, subresource: str) -> dict:
-        new = copy.deepcopy(obj)
+        new = clone(obj)
         new["apiVersion"], new["kind"] = resource.api_version, resource.kind
         meta = new.setdefault("metadata", {})
         for field in ("uid", "creationTimestamp", "namespace", "name", "generation",
                       "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"):
             if field in old["metadata"]:
-                meta[field] = copy.deepcopy(old["metadata"][field])
+                meta[field] = clone(old["metadata"][field])
             else:
                 meta.pop(field, None)
         if subresource == "status":
-            kept = copy.deepcopy(old)
+            kept = clone(old)
             kept["status"] = new.get("status", {})
             if resource.key in ("pods", "nodes"):     # their status strategies keep label/annotation writes
                 for field in ("labels", "annotations"):
@@ -343,7 +359,7 @@ class Store:
                         kept["metadata"].pop(field, None)
             new = kept
         elif resource.has_status and "status" in old:
-            new["status"] = copy.deepcopy(old["status"])
+            new["status"] = clone(old["status"])
         elif resource.has_status:
             new.pop("status", None)
         self._default(resource, new, creating=False)
@@ -355,7 +371,7 @@ class Store:
         if resource.has_generation and bump_generation and _spec_of(resource, old) != _spec_of(resource, new):
             new["metadata"]["generation"] = old["metadata"].get("generation", 1) + 1
         if _same(old, new):
-            return copy.deepcopy(old)
+            return clone(old)
         if new["metadata"].get("deletionTimestamp") and not new["metadata"].get("finalizers") \
                 and old["metadata"].get("finalizers") and resource.key != "pods":
             return self._remove(resource, new)
@@ -406,18 +422,18 @@ class Store:
         namespace = obj["metadata"].get("namespace") if resource.namespaced else None
         self._objects.setdefault(resource.key, {})[self._id(resource, namespace, obj["metadata"]["name"])] = obj
         self._emit("ADDED" if old is None else "MODIFIED", resource, obj, old)
-        return copy.deepcopy(obj)
+        return clone(obj)
 
     def _remove(self, resource: ResourceType, obj: dict) -> dict[str, Any]:
         namespace = obj["metadata"].get("namespace") if resource.namespaced else None
         self._objects.get(resource.key, {}).pop(self._id(resource, namespace, obj["metadata"]["name"]), None)
         self._rv += 1
-        gone = copy.deepcopy(obj)
+        gone = clone(obj)
         gone["metadata"]["resourceVersion"] = str(self._rv)
         self._emit("DELETED", resource, gone, obj)
         if resource.key == CRD_KEY:
             self._drop_custom_objects(obj)
-        return copy.deepcopy(gone)
+        return clone(gone)
 
     def _drop_custom_objects(self, crd: dict) -> None:
         """A deleted CRD takes its objects with it (apiextensions customresourcecleanup finalizer)."""
@@ -433,7 +449,7 @@ class Store:
     def _emit(self, kind: str, resource: ResourceType, obj: dict, old: dict | None) -> None:
         if resource.key == CRD_KEY:
             self._refresh_custom()
-        event = Event(kind, resource, copy.deepcopy(obj), old, self._rv)
+        event = Event(kind, resource, clone(obj), old, self._rv)
         self._history.append(event)
         for callback in list(self._subscribers):
             callback(event)

@@ -1,0 +1,94 @@
+"""Server-side field validation of built-in objects: the `fieldValidation` query parameter.
+
+kube-apiserver decodes a create or update body strictly when asked (`fieldValidation=Strict`, what
+kubectl sends for `create`, `apply` and `replace` since 1.27): a field the kind does not declare is
+400 BadRequest, `<Kind> in version "<v>" cannot be handled as a <Kind>: strict decoding error:
+unknown field "spec.replica"` (apimachinery `runtime/serializer/json` strict decoding; KEP-2885).
+`Warn`, the default since 1.23, drops such fields and answers a `Warning: 299 - "unknown field
+\"spec.replica\""` header; `Ignore` drops them silently. The declared fields are those of
+Kubernetes 1.35's OpenAPI, as the strict JSON schemas kubernetes-validate bundles carry them
+(`v1.35.0-local-strict`, every object `additionalProperties: false`); they load on the first
+checked write. Custom resources, server-side
+apply bodies and patches are not checked here (docs/platform.md §19.6).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from ..base import errors
+
+SCHEMAS = resources.files("kubernetes_validate") / "kubernetes-json-schema" / "v1.35.0-local-strict"
+MODES = ("Strict", "Warn", "Ignore")
+
+
+@functools.cache
+def _definitions() -> dict[str, Any]:
+    return json.loads((SCHEMAS / "_definitions.json").read_text())["$defs"]
+
+
+@functools.cache
+def _kinds() -> dict[tuple[str, str, str], str]:
+    """(group, version, kind) -> the definition's name."""
+    return {(gvk["group"], gvk["version"], gvk["kind"]): name for name, schema in _definitions().items()
+            for gvk in schema.get("x-kubernetes-group-version-kind") or []}
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = _definitions()[schema["$ref"].rpartition("/")[2]]
+    return schema
+
+
+def _walk(value: Any, schema: dict[str, Any], path: str, found: list[str], prune: bool) -> None:
+    schema = _resolve(schema)
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key, item in list(value.items()):
+            where = f"{path}.{key}" if path else key
+            if properties is not None and key in properties:
+                _walk(item, properties[key], where, found, prune)
+            elif isinstance(extra, dict):
+                _walk(item, extra, where, found, prune)
+            elif properties is not None and extra is False:
+                found.append(where)
+                if prune:
+                    del value[key]
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            _walk(item, schema["items"], f"{path}[{index}]", found, prune)
+
+
+def unknown_fields(group: str, version: str, kind: str, obj: dict[str, Any], prune: bool = False) -> list[str]:
+    """The dotted paths of fields the kind does not declare (empty for a kind without a schema);
+    with `prune`, they are dropped from `obj` as the decoder drops them under Warn and Ignore."""
+    name = _kinds().get((group, version, kind))
+    if name is None:
+        return []
+    found: list[str] = []
+    _walk(obj, _definitions()[name], "", found, prune)
+    return found
+
+
+def check(query_value: str | None, group: str, version: str, kind: str, obj: dict[str, Any]) -> list[str]:
+    """Apply the request's mode to `obj`: raise Strict's 400, else prune and return the warnings."""
+    mode = query_value or "Warn"
+    if mode not in MODES:
+        raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Strict", "Warn", got "{mode}"')
+    fields = unknown_fields(group, version, kind, obj, prune=mode != "Strict")
+    if fields and mode == "Strict":
+        raise errors.bad_request(strict_message(version, kind, fields))
+    return warnings(fields) if mode == "Warn" else []
+
+
+def strict_message(version: str, kind: str, fields: list[str]) -> str:
+    unknown = ", ".join(f'unknown field "{field}"' for field in fields)
+    return f'{kind} in version "{version}" cannot be handled as a {kind}: strict decoding error: {unknown}'
+
+
+def warnings(fields: list[str]) -> list[str]:
+    """Warning header values, as the apiserver's warning recorder writes them."""
+    return ["299 - " + json.dumps(f'unknown field "{field}"') for field in fields]
