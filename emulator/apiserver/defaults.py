@@ -4,7 +4,8 @@ Sources: `pkg/apis/core/v1/defaults.go` (SetDefaults_Pod, _PodSpec, _Container, 
 _ServicePort, _Namespace), `pkg/apis/apps/v1/defaults.go` (SetDefaults_Deployment, _ReplicaSet,
 _DaemonSet), admission plugins ServiceAccount (kube-api-access volume) and DefaultTolerationSeconds,
 `pkg/registry/core/service/ipallocator` and `portallocator` (ClusterIP and NodePort allocation),
-`apiextensions-apiserver` CRD status (Established, NamesAccepted).
+`apiextensions-apiserver` CRD status (Established, NamesAccepted), `pkg/apis/batch/v1/defaults.go` and
+`pkg/registry/batch/job/strategy.go` (Job), SetDefaults_ReplicationController.
 """
 from __future__ import annotations
 
@@ -147,6 +148,50 @@ def daemonset(obj: dict[str, Any], rng: random.Random, creating: bool) -> None:
     _template(spec)
 
 
+JOB_LABELS = ("batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name")
+
+
+def job(obj: dict[str, Any], rng: random.Random, creating: bool) -> None:
+    """pkg/apis/batch/v1/defaults.go SetDefaults_Job and pkg/registry/batch/job/strategy.go
+    PrepareForCreate/generateSelector: completions and parallelism 1 when both are unset, backoffLimit 6,
+    completionMode NonIndexed, suspend false, podReplacementPolicy TerminatingOrFailed; unless
+    manualSelector, the template gets the controller-uid and job-name labels (new and legacy keys)
+    and the selector matches `batch.kubernetes.io/controller-uid`; the Job's own labels default to
+    the template's."""
+    spec = obj.setdefault("spec", {})
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("backoffLimit", 6)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed")
+    template = spec.setdefault("template", {})
+    pod_spec(template.setdefault("spec", {}))
+    meta = template.setdefault("metadata", {})
+    if creating and not spec.get("manualSelector"):
+        uid, name = obj["metadata"]["uid"], obj["metadata"]["name"]
+        meta["labels"] = {**(meta.get("labels") or {}), **dict(zip(JOB_LABELS, (uid, name, uid, name), strict=True))}
+        spec["selector"] = {"matchLabels": {JOB_LABELS[0]: uid}}
+    if not obj["metadata"].get("labels") and meta.get("labels"):
+        obj["metadata"]["labels"] = dict(meta["labels"])
+
+
+def replication_controller(obj: dict[str, Any], rng: random.Random, creating: bool) -> None:
+    """pkg/apis/core/v1/defaults.go SetDefaults_ReplicationController: selector and labels from the
+    template's labels when unset, one replica."""
+    spec = obj.setdefault("spec", {})
+    template = spec.setdefault("template", {})
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if labels and not spec.get("selector"):
+        spec["selector"] = dict(labels)
+    if labels and not obj["metadata"].get("labels"):
+        obj["metadata"]["labels"] = dict(labels)
+    spec.setdefault("replicas", 1)
+    pod_spec(template.setdefault("spec", {}))
+    spec["template"].setdefault("metadata", {})
+
+
 class ServiceAllocator:
     """ClusterIPs from 10.96.0.0/12 (minikube's ServiceCIDR) and NodePorts from 30000-32767."""
 
@@ -220,6 +265,7 @@ def crd(obj: dict[str, Any], rng: random.Random, creating: bool) -> None:
 
 DEFAULTERS: dict[str, Callable[[dict[str, Any], random.Random, bool], None]] = {
     "pods": pod, "deployments.apps": deployment, "replicasets.apps": replicaset,
-    "daemonsets.apps": daemonset, "namespaces": namespace,
+    "daemonsets.apps": daemonset, "namespaces": namespace, "jobs.batch": job,
+    "replicationcontrollers": replication_controller,
     "customresourcedefinitions.apiextensions.k8s.io": crd,
 }

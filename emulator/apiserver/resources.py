@@ -1,17 +1,20 @@
 """The resource catalogue: what discovery serves and how each resource behaves.
 
-Built-in entries copy `kubectl api-resources` / `GET /api/v1`, `/apis/<g>/<v>` of Kubernetes v1.35
-(names, shortNames, verbs, categories). Custom resources are derived from the
+Built-in entries are every resource a default Kubernetes 1.35 API server serves, derived (by
+`derive_resources`, into `builtin_resources.json`) from Kubernetes' own OpenAPI and discovery
+documents (docs/platform.md §18.1); `SOURCE` names them. A resource served in two versions
+(autoscaling v2 and v1 HorizontalPodAutoscalers) is one set of objects. Custom resources are derived from the
 CustomResourceDefinition objects in the store (`from_crd`), so a group disappears from discovery
 when its CRDs are deleted, as on a real apiserver (apiextensions-apiserver discovery controller).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 CRUD = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
-NO_COLLECTION_DELETE = ("create", "delete", "get", "list", "patch", "update", "watch")
 READ_ONLY_SUB = ("get", "patch", "update")
 
 # Patch types accepted per resource (apiserver `handlers/patch.go`: custom resources lack strategic).
@@ -72,76 +75,38 @@ class ResourceType:
         return self.subresource("status") is not None
 
 
-def _status(kind: str) -> Subresource:
-    return Subresource("status", kind, READ_ONLY_SUB)
+# Registry strategy facts the discovery documents do not carry. Resources whose strategy sets
+# metadata.generation (PrepareForCreate/PrepareForUpdate of `pkg/registry/<group>/<resource>/strategy.go`):
+HAS_GENERATION = frozenset({
+    "pods", "replicationcontrollers", "deployments.apps", "replicasets.apps", "daemonsets.apps",
+    "statefulsets.apps", "jobs.batch", "cronjobs.batch", "horizontalpodautoscalers.autoscaling",
+    "poddisruptionbudgets.policy", "ingresses.networking.k8s.io", "networkpolicies.networking.k8s.io",
+    "validatingadmissionpolicies.admissionregistration.k8s.io", "customresourcedefinitions.apiextensions.k8s.io"})
+# Store.ReturnDeletedObject: DELETE answers the object, not a Status (`pkg/registry/core/*/storage`).
+RETURNS_DELETED_OBJECT = frozenset({"namespaces", "pods", "services", "serviceaccounts"})
+CATALOGUE = Path(__file__).with_name("builtin_resources.json")
 
 
-def _scale() -> Subresource:
-    return Subresource("scale", "Scale", READ_ONLY_SUB, "autoscaling", "v1")
+def _builtin(row: list[Any]) -> ResourceType:
+    group, version, plural, singular, kind, namespaced, verbs, short_names, categories, subresources = row
+    key = f"{plural}.{group}" if group else plural
+    return ResourceType(group, version, plural, singular, kind, namespaced, tuple(verbs), tuple(short_names),
+                        tuple(categories), tuple(Subresource(name, sub_kind, tuple(sub_verbs), sub_group, sub_version)
+                                                 for name, sub_kind, sub_group, sub_version, sub_verbs in subresources),
+                        has_generation=key in HAS_GENERATION, returns_deleted_object=key in RETURNS_DELETED_OBJECT)
 
 
-BUILTIN: tuple[ResourceType, ...] = (
-    ResourceType("", "v1", "namespaces", "namespace", "Namespace", False,
-                 ("create", "delete", "get", "list", "patch", "update", "watch"), ("ns",),
-                 subresources=(Subresource("finalize", "Namespace", ("update",)), _status("Namespace")),
-                 returns_deleted_object=True),
-    ResourceType("", "v1", "nodes", "node", "Node", False, short_names=("no",),
-                 subresources=(Subresource("proxy", "NodeProxyOptions",
-                                           ("create", "delete", "get", "patch", "update")),
-                               _status("Node"))),
-    ResourceType("", "v1", "pods", "pod", "Pod", True, short_names=("po",), categories=("all",),
-                 subresources=(
-                     Subresource("attach", "PodAttachOptions", ("create", "get")),
-                     Subresource("binding", "Binding", ("create",)),
-                     Subresource("ephemeralcontainers", "Pod", READ_ONLY_SUB),
-                     Subresource("eviction", "Eviction", ("create",), "policy", "v1"),
-                     Subresource("exec", "PodExecOptions", ("create", "get")),
-                     Subresource("log", "Pod", ("get",)),
-                     Subresource("portforward", "PodPortForwardOptions", ("create", "get")),
-                     Subresource("proxy", "PodProxyOptions", ("create", "delete", "get", "patch", "update")),
-                     Subresource("resize", "Pod", READ_ONLY_SUB),
-                     _status("Pod")),
-                 has_generation=True, returns_deleted_object=True),
-    ResourceType("", "v1", "services", "service", "Service", True, short_names=("svc",),
-                 categories=("all",), subresources=(
-                     Subresource("proxy", "ServiceProxyOptions", ("create", "delete", "get", "patch", "update")),
-                     _status("Service")),
-                 returns_deleted_object=True),
-    ResourceType("", "v1", "endpoints", "endpoints", "Endpoints", True, short_names=("ep",)),
-    ResourceType("", "v1", "configmaps", "configmap", "ConfigMap", True, short_names=("cm",)),
-    ResourceType("", "v1", "secrets", "secret", "Secret", True),
-    ResourceType("", "v1", "events", "event", "Event", True, short_names=("ev",)),
-    ResourceType("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", True,
-                 short_names=("sa",), subresources=(Subresource("token", "TokenRequest", ("create",),
-                                                                "authentication.k8s.io", "v1"),),
-                 returns_deleted_object=True),
-    ResourceType("apps", "v1", "deployments", "deployment", "Deployment", True,
-                 short_names=("deploy",), categories=("all",),
-                 subresources=(_scale(), _status("Deployment")), has_generation=True),
-    ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", True,
-                 short_names=("rs",), categories=("all",),
-                 subresources=(_scale(), _status("ReplicaSet")), has_generation=True),
-    ResourceType("apps", "v1", "daemonsets", "daemonset", "DaemonSet", True,
-                 short_names=("ds",), categories=("all",),
-                 subresources=(_status("DaemonSet"),), has_generation=True),
-    ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", True,
-                 short_names=("sts",), categories=("all",),
-                 subresources=(_scale(), _status("StatefulSet")), has_generation=True),
-    ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", True),
-    ResourceType("events.k8s.io", "v1", "events", "event", "Event", True, short_names=("ev",)),
-    ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions",
-                 "customresourcedefinition", "CustomResourceDefinition", False,
-                 short_names=("crd", "crds"), categories=("api-extensions",),
-                 subresources=(_status("CustomResourceDefinition"),), has_generation=True),
-    ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", True),
-    ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget",
-                 "PodDisruptionBudget", True, short_names=("pdb",),
-                 subresources=(_status("PodDisruptionBudget"),), has_generation=True),
-)
+def _load() -> tuple[tuple[ResourceType, ...], tuple[str, ...], dict[str, Any]]:
+    """The built-in resources derived from Kubernetes 1.35's API documents (`derive_resources`),
+    in `/apis` group order with each group's preferred version first."""
+    data = json.loads(CATALOGUE.read_text())
+    order = {(group, version): (g, v) for g, (group, versions) in enumerate(data["groups"])
+             for v, version in enumerate(versions)}
+    types = sorted((_builtin(row) for row in data["resources"]), key=lambda t: (order[(t.group, t.version)], t.plural))
+    return tuple(types), tuple(group for group, _ in data["groups"] if group), data["source"]
 
-# Group order as `GET /apis` lists them on v1.35 (core legacy group is `/api`).
-BUILTIN_GROUP_ORDER = ("apps", "events.k8s.io", "policy", "apiextensions.k8s.io", "coordination.k8s.io",
-                       "discovery.k8s.io")
+
+BUILTIN, BUILTIN_GROUP_ORDER, SOURCE = _load()
 
 
 def from_crd(crd: dict[str, Any]) -> list[ResourceType]:

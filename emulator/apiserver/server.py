@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from ..base import errors
-from . import apirequest, discovery, openapi, tables
+from . import apirequest, discovery, openapi, reviews, tables
 from . import patch as patching
 from .apirequest import Target
 from .resources import ResourceType
@@ -122,6 +122,9 @@ class Handlers:
 
     async def _resource(self, request: web.Request, resource: ResourceType, target: Target) -> web.StreamResponse:
         method = request.method
+        verb = _verb(method, target, apirequest.flag(request, "watch"))
+        if not target.subresource and verb and verb not in resource.verbs:
+            raise errors.method_not_supported(resource.group, resource.plural, verb)
         if target.subresource:
             return await self._subresource(request, resource, target)
         if target.name is None:
@@ -195,6 +198,10 @@ class Handlers:
                 raise errors.bad_request("the namespace of the provided object does not match the namespace "
                                          "sent on the request")
             meta["namespace"] = namespace
+        if reviews.answers(resource.key):
+            return _json(reviews.answer(resource.key, resource.api_version, resource.kind, body), 201)
+        if resource.key == "bindings":     # the legacy form of pods/binding (pkg/registry/core/pod/storage)
+            return self._bound(namespace, meta.get("name") or "", body)
         created = self.store.create(resource, body, manager=apirequest.manager(request))
         return _json(created, 201)
 
@@ -290,12 +297,14 @@ class Handlers:
 
     async def _bind(self, request: web.Request, target: Target) -> web.Response:
         """pods/binding: a Binding whose target names the node (what kube-scheduler posts)."""
-        body = await apirequest.object_body(request)
+        return self._bound(target.namespace, target.name or "", await apirequest.object_body(request))
+
+    def _bound(self, namespace: str | None, pod: str, body: dict) -> web.Response:
         node = (body.get("target") or {}).get("name")
         if not node:
-            raise errors.invalid("", "Binding", target.name, [errors.Cause(
+            raise errors.invalid("", "Binding", pod, [errors.Cause(
                 "target.name", "FieldValueRequired", "Required value")])
-        self.store.bind(target.namespace, target.name, node)
+        self.store.bind(namespace, pod, node)
         return _json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
 
     async def _scale(self, request: web.Request, resource: ResourceType, target: Target) -> web.Response:
@@ -353,6 +362,15 @@ class Handlers:
             host = pod.get("status", {}).get("hostIP", node)
             raise errors.internal(f"error dialing backend: dial tcp {host}:10250: connect: connection refused")
         return await (hook.exec(request, pod) if kind == "exec" else hook.portforward(request, pod))
+
+
+def _verb(method: str, target: Target, watch: bool) -> str | None:
+    """The discovery verb a request on the main resource needs (apiserver endpoints/installer.go)."""
+    if method == "GET":
+        return "watch" if watch else "list" if target.name is None else "get"
+    if target.name is None:
+        return {"POST": "create", "DELETE": "deletecollection"}.get(method)
+    return {"PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(method)
 
 
 def _action(method: str) -> str:

@@ -67,12 +67,18 @@ class Store:
         self._history: deque[Event] = deque(maxlen=self.HISTORY)
         self._watch_cache_start = 0
         self._subscribers: list[Callable[[Event], None]] = []
-        self._builtin = {t.key: t for t in BUILTIN}
+        # one storage per resource: a resource served in two versions (autoscaling v2 and v1) is
+        # stored under its preferred version's type
+        self._builtin: dict[str, ResourceType] = {}
+        for resource in BUILTIN:
+            self._builtin.setdefault(resource.key, resource)
         self._custom: dict[str, ResourceType] = {}
+        self._served = {(t.group, t.version, t.plural): t for t in BUILTIN}
 
     # --- catalogue -------------------------------------------------------------------------------
     def resource_types(self) -> list[ResourceType]:
-        return list(self._builtin.values()) + list(self._custom.values())
+        """Every served group/version/resource: built-ins in `/apis` order, then custom resources."""
+        return list(self._served.values())
 
     def resource(self, key: str | ResourceType) -> ResourceType:
         if isinstance(key, ResourceType):
@@ -83,17 +89,17 @@ class Store:
         return found
 
     def find(self, group: str, version: str, plural: str) -> ResourceType | None:
-        for resource in self.resource_types():
-            if (resource.group, resource.version, resource.plural) == (group, version, plural):
-                return resource
-        return None
+        return self._served.get((group, version, plural))
 
     def _refresh_custom(self) -> None:
         self._custom = {}
+        served = []
         for crd in self._objects.get(CRD_KEY, {}).values():
             for resource in from_crd(crd):
+                served.append(resource)
                 if resource.key not in self._custom or resource.version == storage_version(crd):
                     self._custom[resource.key] = resource
+        self._served = {(t.group, t.version, t.plural): t for t in (*BUILTIN, *served)}
 
     # --- reads -----------------------------------------------------------------------------------
     @property

@@ -46,7 +46,11 @@ def human_duration(seconds: float) -> str:
 def age(stamp: str | None) -> str:
     if not stamp:
         return "<unknown>"
-    return human_duration(time.time() - calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")))
+    return human_duration(time.time() - _epoch(stamp))
+
+
+def _epoch(stamp: str) -> float:
+    return calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _col(name: str, kind: str = "string", priority: int = 0, fmt: str = "", description: str = "") -> dict:
@@ -200,6 +204,75 @@ def _event(obj: Obj) -> list:
             (obj.get("message") or "").strip(), first, count, obj["metadata"]["name"]]
 
 
+def _condition_true(obj: Obj, kind: str) -> bool:
+    return any(c.get("type") == kind and c.get("status") == "True"
+               for c in (obj.get("status") or {}).get("conditions") or [])
+
+
+def _job_status(job: Obj) -> str:
+    """printers.go printJob: the first that holds."""
+    if job["metadata"].get("deletionTimestamp") and not any(
+            _condition_true(job, k) for k in ("Complete", "Failed")):
+        return "Terminating"
+    for kind in ("Complete", "Failed"):
+        if _condition_true(job, kind):
+            return kind
+    for kind in ("Suspended", "FailureTarget", "SuccessCriteriaMet"):
+        if _condition_true(job, kind):
+            return kind
+    return "Running"
+
+
+def _job(job: Obj) -> list:
+    spec, status = job.get("spec", {}), job.get("status", {})
+    succeeded, completions = status.get("succeeded", 0), spec.get("completions")
+    parallelism = spec.get("parallelism", 1)
+    if completions is not None:
+        shown = f"{succeeded}/{completions}"
+    else:
+        shown = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
+    duration = ""
+    if status.get("startTime"):
+        end = _epoch(status["completionTime"]) if status.get("completionTime") else time.time()
+        duration = human_duration(end - _epoch(status["startTime"]))
+    names, images = _containers(spec.get("template", {}))
+    return [job["metadata"]["name"], _job_status(job), shown, duration, age(job["metadata"].get("creationTimestamp")),
+            names, images, _label_selector(spec)]
+
+
+def _replication_controller(rc: Obj) -> list:
+    spec, status = rc.get("spec", {}), rc.get("status", {})
+    names, images = _containers(spec.get("template", {}))
+    return [rc["metadata"]["name"], spec.get("replicas", 1), status.get("replicas", 0),
+            status.get("readyReplicas", 0), age(rc["metadata"].get("creationTimestamp")), names, images,
+            _selector(spec.get("selector"))]
+
+
+def _binding(binding: Obj) -> list:
+    """printRoleBinding / printClusterRoleBinding: the role as Kind/name, then who it binds (wide)."""
+    ref = binding.get("roleRef") or {}
+    subjects = binding.get("subjects") or []
+    of = lambda kind: ",".join((f"{s.get('namespace')}/{s['name']}" if kind == "ServiceAccount" else s["name"])  # noqa: E731
+                               for s in subjects if s.get("kind") == kind)
+    return [binding["metadata"]["name"], f"{ref.get('kind', '')}/{ref.get('name', '')}",
+            age(binding["metadata"].get("creationTimestamp")), of("User"), of("Group"), of("ServiceAccount")]
+
+
+def _apiservice(service: Obj) -> list:
+    """kube-aggregator's table: Local when there is no service; Available with the reason when not True."""
+    ref = (service.get("spec") or {}).get("service")
+    available = next((c for c in (service.get("status") or {}).get("conditions") or []
+                      if c.get("type") == "Available"), None)
+    shown = "Unknown" if available is None else available["status"] if available["status"] == "True" else \
+        f"{available['status']} ({available.get('reason', '')})"
+    return [service["metadata"]["name"], f"{ref.get('namespace')}/{ref.get('name')}" if ref else "Local", shown,
+            age(service["metadata"].get("creationTimestamp"))]
+
+
+_BINDING_COLUMNS = [_col("Name", fmt="name"), _col("Role"), _col("Age"), _col("Users", priority=1),
+                    _col("Groups", priority=1), _col("ServiceAccounts", priority=1)]
+
+
 _WORKLOAD_WIDE = [_col("Containers", priority=1), _col("Images", priority=1), _col("Selector", priority=1)]
 
 PRINTERS: dict[str, tuple[list[dict], Callable[[Obj], list]]] = {
@@ -231,6 +304,14 @@ PRINTERS: dict[str, tuple[list[dict], Callable[[Obj], list]]] = {
     "events": ([_col("Last Seen"), _col("Type"), _col("Reason"), _col("Object"), _col("Subobject", priority=1),
                 _col("Source", priority=1), _col("Message"), _col("First Seen", priority=1),
                 _col("Count", "integer", priority=1), _col("Name", priority=1)], _event),
+    "jobs.batch": ([_col("Name", fmt="name"), _col("Status"), _col("Completions"), _col("Duration"), _col("Age")]
+                   + _WORKLOAD_WIDE, _job),
+    "replicationcontrollers": ([_col("Name", fmt="name"), _col("Desired", "integer"), _col("Current", "integer"),
+                                _col("Ready", "integer"), _col("Age")] + _WORKLOAD_WIDE, _replication_controller),
+    "rolebindings.rbac.authorization.k8s.io": (_BINDING_COLUMNS, _binding),
+    "clusterrolebindings.rbac.authorization.k8s.io": (_BINDING_COLUMNS, _binding),
+    "apiservices.apiregistration.k8s.io": ([_col("Name", fmt="name"), _col("Service"), _col("Available"),
+                                            _col("Age")], _apiservice),
     "serviceaccounts": ([_col("Name", fmt="name"), _col("Secrets", "integer"), _col("Age")],
                         lambda o: [o["metadata"]["name"], len(o.get("secrets") or []),
                                    age(o["metadata"].get("creationTimestamp"))]),

@@ -32,6 +32,11 @@ LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanum
 
 # Resources whose names must be DNS labels rather than subdomains.
 _LABEL_NAMED = {"namespaces", "services"}
+# Names that need only be path segments (`pkg/apis/rbac/validation` ValidateRBACName, kube-aggregator
+# `ValidateAPIServiceName`): `system:basic-user`, `v1.` (the core group's APIService).
+_PATH_SEGMENT_NAMED = {"roles.rbac.authorization.k8s.io", "rolebindings.rbac.authorization.k8s.io",
+                       "clusterroles.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
+                       "apiservices.apiregistration.k8s.io"}
 
 
 def _required(field: str, detail: str = "") -> Cause:
@@ -48,6 +53,8 @@ def _meta(resource: ResourceType, meta: dict[str, Any]) -> list[Cause]:
     name = meta.get("name", "")
     if not name:
         causes.append(_required("metadata.name", "name or generateName is required"))
+    elif resource.key in _PATH_SEGMENT_NAMED:
+        causes += _path_segment(name)
     elif resource.key in _LABEL_NAMED and (len(name) > 63 or not _DNS_LABEL.match(name)):
         causes.append(_bad("metadata.name", name, LABEL_MSG))
     elif len(name) > 253 or not _SUBDOMAIN.match(name):
@@ -55,6 +62,35 @@ def _meta(resource: ResourceType, meta: dict[str, Any]) -> list[Cause]:
     for _, value in (meta.get("labels") or {}).items():
         if not isinstance(value, str) or len(value) > 63 or not _LABEL_VALUE.match(value):
             causes.append(_bad("metadata.labels", value, LABEL_VALUE_MSG))
+    return causes
+
+
+def _path_segment(name: str) -> list[Cause]:
+    """apimachinery `api/validation/path` IsValidPathSegmentName."""
+    if name in (".", ".."):
+        return [_bad("metadata.name", name, f"may not be '{name}'")]
+    return [_bad("metadata.name", name, f"may not contain '{c}'") for c in ("/", "%") if c in name]
+
+
+def _job(obj: dict[str, Any]) -> list[Cause]:
+    """`pkg/apis/batch/validation` validateJobSpec: the pod template, and a restartPolicy a Job can finish with."""
+    template_spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+    causes = _pod_spec(template_spec, "spec.template.spec")
+    policy = template_spec.get("restartPolicy")
+    if policy not in ("OnFailure", "Never"):
+        causes.append(Cause("spec.template.spec.restartPolicy", "FieldValueNotSupported",
+                            f'Unsupported value: {json.dumps(policy or "")}: supported values: "OnFailure", "Never"'))
+    return causes
+
+
+def _binding(obj: dict[str, Any]) -> list[Cause]:
+    """`pkg/apis/rbac/validation` ValidateRoleBinding: a roleRef naming a role."""
+    ref = obj.get("roleRef") or {}
+    causes = [] if ref.get("name") else [_required("roleRef.name")]
+    if ref.get("kind") not in ("Role", "ClusterRole"):
+        causes.append(Cause("roleRef.kind", "FieldValueNotSupported",
+                            f'Unsupported value: {json.dumps(ref.get("kind") or "")}: supported values: '
+                            '"Role", "ClusterRole"'))
     return causes
 
 
@@ -85,6 +121,12 @@ def _workload(obj: dict[str, Any]) -> list[Cause]:
     return causes
 
 
+def _go_struct(ref: dict[str, Any]) -> str:
+    """How the apiserver prints a RoleRef in an error (%#v of the internal type)."""
+    return (f'rbac.RoleRef{{APIGroup:"{ref.get("apiGroup", "")}", Kind:"{ref.get("kind", "")}", '
+            f'Name:"{ref.get("name", "")}"}}')
+
+
 def _go_map(labels: dict[str, str]) -> str:
     return "map[string]string{" + ", ".join(f'"{k}":"{v}"' for k, v in sorted(labels.items())) + "}"
 
@@ -99,7 +141,11 @@ def _service(obj: dict[str, Any]) -> list[Cause]:
 
 _KIND_RULES = {"pods": lambda o: _pod_spec(o.get("spec") or {}, "spec"),
                "deployments.apps": _workload, "replicasets.apps": _workload,
-               "daemonsets.apps": _workload, "services": _service}
+               "daemonsets.apps": _workload, "services": _service, "jobs.batch": _job,
+               "replicationcontrollers": lambda o: _pod_spec(((o.get("spec") or {}).get("template") or {})
+                                                            .get("spec") or {}, "spec.template.spec"),
+               "rolebindings.rbac.authorization.k8s.io": _binding,
+               "clusterrolebindings.rbac.authorization.k8s.io": _binding}
 
 
 def validate_create(resource: ResourceType, obj: dict[str, Any]) -> None:
@@ -133,7 +179,7 @@ def validate_update(resource: ResourceType, old: dict[str, Any], new: dict[str, 
                                 "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
                                 "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to "
                                 "be set to 1 if it was previously negative)"))
-    if resource.key in ("deployments.apps", "replicasets.apps", "daemonsets.apps") \
+    if resource.key in ("deployments.apps", "replicasets.apps", "daemonsets.apps", "jobs.batch") \
             and old.get("spec", {}).get("selector") != new.get("spec", {}).get("selector"):
         causes.append(Cause("spec.selector", "FieldValueInvalid",
                             f"Invalid value: {new.get('spec', {}).get('selector')}: field is immutable"))
@@ -141,5 +187,8 @@ def validate_update(resource: ResourceType, old: dict[str, Any], new: dict[str, 
             and new.get("spec", {}).get("clusterIP") not in (None, "", old["spec"]["clusterIP"]):
         causes.append(Cause("spec.clusterIPs[0]", "FieldValueInvalid",
                             f'Invalid value: []string{{"{new["spec"]["clusterIP"]}"}}: may not change once set'))
+    if resource.key.endswith("rolebindings.rbac.authorization.k8s.io") and old.get("roleRef") != new.get("roleRef"):
+        causes.append(Cause("roleRef", "FieldValueInvalid",
+                            f"Invalid value: {_go_struct(new.get('roleRef') or {})}: cannot change roleRef"))
     if causes:
         raise invalid(resource.group, resource.kind, name, causes)

@@ -1,7 +1,8 @@
 """What makes the emulated cluster live: the control loops, wired to the store's change feed.
 
-kube-controller-manager (Deployment, ReplicaSet, DaemonSet, Endpoints/EndpointSlice
-controllers), kube-scheduler, the kubelets with the CNI (Calico IPAM, or kindnet under
+kube-controller-manager (Deployment, ReplicaSet, DaemonSet, ReplicationController, Job,
+Endpoints/EndpointSlice, ServiceAccount and ClusterRole-aggregation controllers), kube-apiserver's
+APIService registration, kube-scheduler, the kubelets with the CNI (Calico IPAM, or kindnet under
 `no-calico`), and calico-node's own start-up and tunnel-address logic. Each runs level-triggered
 syncs on the server loop (`emulator.base.reconcile`); every store change is offered to the loops that
 watch its resource.
@@ -23,10 +24,13 @@ from ..calico.cni import Calico, HostLocal
 from ..calico.ipam import Ipam
 from ..kubelet.kubelet import Kubelet
 from ..kubelet.logs import LogBook
+from .accounts import APIServiceRegistrar, ClusterRoleAggregator, ServiceAccountsController
 from .daemonsets import DaemonSetController
 from .deployments import DeploymentController
 from .endpoints import EndpointsController
+from .jobs import JobController
 from .replicasets import ReplicaSetController
+from .replicationcontrollers import ReplicationManager
 from .scheduler import Scheduler
 
 
@@ -51,7 +55,9 @@ class ControllerManager:
                                timeline, faults, milestones, ids)
         self.controllers: list[Controller] = [
             DeploymentController(store, self.events, milestones), ReplicaSetController(store, self.events),
-            DaemonSetController(store, self.events), self.scheduler, self.kubelet, EndpointsController(store),
+            DaemonSetController(store, self.events), ReplicationManager(store, self.events),
+            JobController(store, self.events), ServiceAccountsController(store), ClusterRoleAggregator(store),
+            APIServiceRegistrar(store), self.scheduler, self.kubelet, EndpointsController(store),
             self.calico_node]
         self._unsubscribe: Callable[[], None] = lambda: None
 

@@ -23,18 +23,29 @@ COMPONENT = "replicaset-controller"
 
 
 class ReplicaSetController:
+    RESOURCE = "replicasets.apps"
+    COMPONENT = COMPONENT
+
     def __init__(self, store: Store, events: EventRecorder) -> None:
         self.store, self.events = store, events
-        self.loop = Reconciler(COMPONENT, self._sync)
+        self.loop = Reconciler(self.COMPONENT, self._sync)
 
     def watches(self) -> set[str]:
-        return {"replicasets.apps", "pods"}
+        return {self.RESOURCE, "pods"}
+
+    @staticmethod
+    def selector(owner: Obj) -> Obj | None:
+        return owner["spec"].get("selector")
+
+    @staticmethod
+    def status_of(owner: Obj, pods: list[Obj]) -> Obj:
+        return workloadstatus.replicaset_status(owner, pods)
 
     def observe(self, event: Event) -> None:
         self.loop.kick()
 
     def _sync(self) -> None:
-        replicasets = self.store.list("replicasets.apps")[0]
+        replicasets = self.store.list(self.RESOURCE)[0]
         for rs in replicasets:
             if not rs["metadata"].get("deletionTimestamp"):
                 self._sync_one(rs, replicasets)
@@ -52,15 +63,15 @@ class ReplicaSetController:
             for pod in deletion_order(mine, self._related(rs, replicasets, pods))[:len(mine) - wanted]:
                 self._delete(rs, pod)
         pods = self.store.view("pods", namespace)
-        status = workloadstatus.replicaset_status(rs, pods)
+        status = self.status_of(rs, pods)
         if rs.get("status") != status:
             rs["status"] = status
-            self.store.update("replicasets.apps", rs, manager="kube-controller-manager", subresource="status")
+            self.store.update(self.RESOURCE, rs, manager="kube-controller-manager", subresource="status")
 
     def _adopt(self, rs: Obj, pods: list[Obj]) -> None:
         for pod in pods:
             if controller_of(pod) is None and active(pod) and \
-                    label_selector.matches(rs["spec"].get("selector"), pod["metadata"].get("labels")):
+                    label_selector.matches(self.selector(rs), pod["metadata"].get("labels")):
                 refs = (pod["metadata"].get("ownerReferences") or []) + [owner_ref(rs)]
                 self.store.patch("pods", pod["metadata"]["namespace"], pod["metadata"]["name"], "merge",
                                  {"metadata": {"ownerReferences": refs}}, manager="kube-controller-manager")
@@ -77,10 +88,11 @@ class ReplicaSetController:
             pod = self.store.create("pods", pod_from_template(rs["spec"]["template"], rs),
                                     manager="kube-controller-manager")
         except ApiError as error:
-            self.events.record(rs, "Warning", "FailedCreate", f"Error creating: {error.message}", component=COMPONENT)
+            self.events.record(rs, "Warning", "FailedCreate", f"Error creating: {error.message}",
+                               component=self.COMPONENT)
             return
         self.events.record(rs, "Normal", "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}",
-                           component=COMPONENT)
+                           component=self.COMPONENT)
 
     def _delete(self, rs: Obj, pod: Obj) -> None:
         try:
@@ -88,4 +100,4 @@ class ReplicaSetController:
         except ApiError:
             return
         self.events.record(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
-                           component=COMPONENT)
+                           component=self.COMPONENT)

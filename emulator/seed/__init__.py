@@ -11,7 +11,7 @@ from ..base.cluster import Timeline, node_specs
 from ..base.faults import NO_CALICO
 from ..base.ids import Ids
 from ..controllers.lifecycle import SystemPods
-from . import calico, config, nodes, workloads
+from . import calico, config, nodes, rbac, workloads
 
 
 def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, now: float) -> SystemPods:
@@ -19,11 +19,13 @@ def build(store: Store, faults: frozenset[str], timeline: Timeline, ids: Ids, no
     booted = now - timeline.booted_ago
     with_calico = NO_CALICO not in faults
     config.namespaces(store, booted)
+    rbac.policy(store, booted)
     network = calico.Network(specs, ids) if with_calico else calico.HostLocal(specs)
     nodes.create(store, specs, faults, ids, network, booted)
     config.cluster_config(store, specs, booted, with_calico)
     if with_calico:
         calico.crds(store, booted)
+    rbac.apiservices(store, booted)
     system = workloads.create(store, specs, faults, ids, network, booted)
     if with_calico:
         calico.datastore(store, network, ids, booted)
