@@ -40,6 +40,8 @@ nodes:
 CONTAINERD_NOT_READY = ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
                         "message:Network plugin returns error: cni plugin not initialized")
 NOT_READY, CONTROL_PLANE = "node.kubernetes.io/not-ready", "node-role.kubernetes.io/control-plane"
+# Generous bounds: image pulls, CNI installs and rollouts take about a second here, several under parallel load.
+SETTLE = 45.0
 
 
 def _start(kind_config: str, tmp_path: Path) -> tuple[EmulatedCluster, client.ApiClient]:
@@ -75,9 +77,9 @@ def _ready(node: client.V1Node) -> bool:
 def _install_calico(api: client.ApiClient) -> None:
     apply(api, [d for d in yaml.safe_load_all(MANIFEST.read_text()) if d])
     core = client.CoreV1Api(api)
-    wait_for("both nodes Ready", lambda: all(_ready(n) for n in core.list_node().items))
+    wait_for("both nodes Ready", lambda: all(_ready(n) for n in core.list_node().items), SETTLE)
     wait_for("calico-node Ready on both nodes", lambda: [p for p in core.list_namespaced_pod(
-        "kube-system", label_selector="k8s-app=calico-node").items if ready(p)][1:])
+        "kube-system", label_selector="k8s-app=calico-node").items if ready(p)][1:], SETTLE)
 
 
 def _apply_reference_deployment(api: client.ApiClient) -> None:
@@ -108,7 +110,7 @@ def test_a_fresh_kind_cluster_has_two_notready_nodes_and_no_cni(tainted):
     coredns = wait_for("both CoreDNS pods unschedulable", lambda: [
         p for p in core.list_namespaced_pod("kube-system", label_selector="k8s-app=kube-dns").items
         if any(c.type == "PodScheduled" and c.reason == "Unschedulable" for c in p.status.conditions or [])][1:]
-        and core.list_namespaced_pod("kube-system", label_selector="k8s-app=kube-dns").items)
+        and core.list_namespaced_pod("kube-system", label_selector="k8s-app=kube-dns").items, SETTLE)
     assert len(coredns) == 2 and all(p.status.phase == "Pending" and not p.spec.node_name for p in coredns)
     message = next(c.message for c in coredns[0].status.conditions if c.type == "PodScheduled")
     assert message.startswith("0/2 nodes are available: 2 node(s) had untolerated taint "
@@ -133,10 +135,10 @@ def test_calicos_manifest_brings_the_nodes_and_the_default_pool_up(tainted):
     assert [(p["metadata"]["name"], p["spec"]["cidr"], p["spec"]["ipipMode"], p["spec"]["natOutgoing"])
             for p in pools["items"]] == [("default-ipv4-ippool", "10.244.0.0/16", "Always", True)]
     controllers = wait_for("calico-kube-controllers Ready", lambda: [p for p in core.list_namespaced_pod(
-        "kube-system", label_selector="k8s-app=calico-kube-controllers").items if ready(p)])
+        "kube-system", label_selector="k8s-app=calico-kube-controllers").items if ready(p)], SETTLE)
     dns = wait_for("CoreDNS Running", lambda: [p for p in core.list_namespaced_pod(
         "kube-system", label_selector="k8s-app=kube-dns").items if ready(p)][1:] and core.list_namespaced_pod(
-        "kube-system", label_selector="k8s-app=kube-dns").items)
+        "kube-system", label_selector="k8s-app=kube-dns").items, SETTLE)
     for pod in controllers + dns:
         assert ipaddress.ip_address(pod.status.pod_ip) in ipaddress.ip_network("10.244.0.0/16")
         assert pod.status.container_statuses[0].container_id.startswith("containerd://")
@@ -157,7 +159,7 @@ def test_the_control_plane_taint_leaves_the_second_replica_pending(tainted):
                                         for c in p.status.conditions or [])]
         return (pods, stuck) if len(pods) == 2 and stuck and any(p.spec.node_name for p in pods) else None
 
-    pods, stuck = wait_for("one replica placed, one unschedulable", one_running_one_stuck)
+    pods, stuck = wait_for("one replica placed, one unschedulable", one_running_one_stuck, SETTLE)
     assert {p.spec.node_name for p in pods} == {"lab4-worker", None}
     message = next(c.message for c in stuck[0].status.conditions if c.type == "PodScheduled")
     assert "untolerated taint {node-role.kubernetes.io/control-plane: }" in message
@@ -171,5 +173,5 @@ def test_without_the_taint_the_replicas_run_one_per_node(untainted):
     _apply_reference_deployment(untainted)
     pods = wait_for("both replicas Ready", lambda: [p for p in core.list_namespaced_pod(
         "default", label_selector="app=react-app").items if ready(p)][1:] and core.list_namespaced_pod(
-        "default", label_selector="app=react-app").items, timeout=20)
+        "default", label_selector="app=react-app").items, SETTLE)
     assert sorted(p.spec.node_name for p in pods) == ["lab4-control-plane", "lab4-worker"]
