@@ -1,4 +1,5 @@
-"""An emulated `minikube start -p lab4 --cni=calico --nodes=2` cluster, served on 127.0.0.1.
+"""An emulated `minikube start -p lab4 --cni=calico --nodes=2` cluster, served on 127.0.0.1, or an emulated
+`kind create cluster` with kind's default CNI disabled (`flavor=`, `emulator.base.flavor`).
 
     from emulator import EmulatedCluster, Timeline
     with EmulatedCluster(faults=("api-slow",), timeline=Timeline(scale=0.1)) as cluster:
@@ -46,8 +47,9 @@ from .apiserver.server import Handlers, PodStreams
 from .apiserver.store import Store
 from .apiserver.store_view import StoreView
 from .base import faults as fault_catalogue
-from .base.cluster import CALICO_VERSION, MINIKUBE_VERSION, PROFILE, Milestones, Timeline, node_specs
-from .base.faults import Flakiness, UnknownFault
+from .base.cluster import CALICO_VERSION, MINIKUBE_VERSION, Milestones, Timeline
+from .base.faults import NO_CALICO, SINGLE_NODE, THREE_NODES, Flakiness, UnknownFault
+from .base.flavor import KIND, MINIKUBE, Flavor, minikube
 from .base.ids import Ids
 from .controllers.lifecycle import Lifecycle
 from .controllers.manager import ControllerManager
@@ -55,7 +57,7 @@ from .kubelet.container_logs import ContainerLogs
 from .kubelet.logs import LogBook
 from .runtime.pod_runtime import PodRuntime
 
-__all__ = ["EmulatedCluster", "Timeline", "UnknownFault", "PodStreams"]
+__all__ = ["EmulatedCluster", "Flavor", "Timeline", "UnknownFault", "PodStreams"]
 
 START_TIMEOUT = 10.0
 RESTART_OUTAGE = 4.0     # seconds apiserver-restart keeps the port closed
@@ -73,11 +75,18 @@ _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # never
 class EmulatedCluster:
     def __init__(self, faults: Iterable[str] = (), timeline: Timeline | None = None, *,
                  seed: int | None = None, port: int = 0, flaky_seed: int = 4, started: float | None = None,
-                 plain_http: bool = False) -> None:
-        """started: the time.monotonic() instant the milestones count from (default: now)."""
+                 plain_http: bool = False, flavor: Flavor | None = None) -> None:
+        """started: the time.monotonic() instant the milestones count from (default: now); flavor: the
+        platform (default: minikube's, shaped by the faults)."""
         self.faults = fault_catalogue.parse(faults)
         if plain_http and fault_catalogue.TLS_MISMATCH in self.faults:
             raise UnknownFault("fault tls-mismatch needs TLS: it cannot be served over plain http")
+        self.flavor = flavor or minikube(self.faults)
+        shaping = sorted(self.faults & {SINGLE_NODE, THREE_NODES, NO_CALICO})
+        if self.flavor.name != MINIKUBE and shaping:
+            raise UnknownFault(f"fault {shaping[0]} shapes minikube's cluster; a {self.flavor.name} cluster takes "
+                               f"its nodes and CNI from its own configuration")
+        self.kubernetes_version = self.flavor.kubernetes_version
         self.timeline = timeline or Timeline()
         self.milestones_record = Milestones() if started is None else Milestones(started=started)
         self.requests = Journal()
@@ -85,12 +94,12 @@ class EmulatedCluster:
         self.container_logs = ContainerLogs(self.logs)
         self.pod_streams: PodStreams | None = None
         self.build_date = "2026-02-10T12:01:03Z"
-        control_plane_ip = node_specs(self.faults)[0].ip
-        self.server_address = f"{control_plane_ip}:8443"
-        self.certificates = None if plain_http else pki.mint(PROFILE, control_plane_ip)
+        control_plane_ip = self.flavor.control_plane.ip
+        self.server_address = self.flavor.server_address
+        self.certificates = None if plain_http else pki.mint(self.flavor.cluster, control_plane_ip)
         # tls-mismatch: the kubeconfig of another cluster by the same name (another CA, its own user cert).
-        self._handed_out = pki.mint(PROFILE, control_plane_ip) if fault_catalogue.TLS_MISMATCH in self.faults \
-            else self.certificates
+        self._handed_out = pki.mint(self.flavor.cluster, control_plane_ip) \
+            if fault_catalogue.TLS_MISMATCH in self.faults else self.certificates
         self.store: Store | None = None
         self._rng = random.Random(seed)
         self._flakiness = Flakiness(flaky_seed)
@@ -147,22 +156,32 @@ class EmulatedCluster:
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=timeout)
 
     def describe(self) -> str:
-        nodes = len(node_specs(self.faults))
-        cni = "kindnet" if fault_catalogue.NO_CALICO in self.faults else f"Calico {CALICO_VERSION}"
-        return f"{PROFILE} ({nodes} node{'s' if nodes > 1 else ''}, {cni})"
+        count = len(self.flavor.nodes)
+        nodes = f"{count} node{'s' if count > 1 else ''}"
+        if self.flavor.name == KIND:
+            return f"kind cluster {self.flavor.cluster} ({nodes}, no CNI until one is applied)"
+        cni = "kindnet" if NO_CALICO in self.faults else f"Calico {CALICO_VERSION}"
+        return f"{self.flavor.cluster} ({nodes}, {cni})"
 
-    def kubeconfig(self, context: str = PROFILE) -> dict[str, Any]:
+    def kubeconfig(self, context: str | None = None) -> dict[str, Any]:
         """minikube's kubeconfig entries as `minikube start --embed-certs` writes them (kubernetes/minikube
         pkg/minikube/kubeconfig/settings.go PopulateFromSettings): cluster, context and user all named
-        after the profile, the CA and the client's cert and key inline."""
-        extension = {"last-update": time.strftime("%a, %d %b %Y %H:%M:%S UTC", time.gmtime()),
-                     "provider": "minikube.sigs.k8s.io", "version": MINIKUBE_VERSION}
+        after the profile, the CA and the client's cert and key inline. On kind: every entry `kind-<name>`,
+        no extensions, no namespace (kind `pkg/cluster/internal/kubeconfig`)."""
+        context = context or self.flavor.kubeconfig_name
         cluster: dict[str, Any] = {"server": self.url}
         user: dict[str, Any] = {}
         if self._handed_out:
             cluster["certificate-authority-data"] = _b64(self._handed_out.ca.cert_pem)
             user = {"client-certificate-data": _b64(self._handed_out.client.cert_pem),
                     "client-key-data": _b64(self._handed_out.client.key_pem)}
+        if self.flavor.name == KIND:
+            return {"apiVersion": "v1", "kind": "Config", "preferences": {}, "current-context": context,
+                    "clusters": [{"name": context, "cluster": cluster}],
+                    "contexts": [{"name": context, "context": {"cluster": context, "user": context}}],
+                    "users": [{"name": context, "user": user}]}
+        extension = {"last-update": time.strftime("%a, %d %b %Y %H:%M:%S UTC", time.gmtime()),
+                     "provider": "minikube.sigs.k8s.io", "version": MINIKUBE_VERSION}
         cluster["extensions"] = [{"extension": extension, "name": "cluster_info"}]
         return {"apiVersion": "v1", "kind": "Config", "preferences": {}, "current-context": context,
                 "clusters": [{"name": context, "cluster": cluster}],
@@ -171,7 +190,7 @@ class EmulatedCluster:
                                                                            "name": "context_info"}]}}],
                 "users": [{"name": context, "user": user}]}
 
-    def write_kubeconfig(self, path: str | Path, context: str = PROFILE) -> Path:
+    def write_kubeconfig(self, path: str | Path, context: str | None = None) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.dump(self.kubeconfig(context), Dumper=_NoAliases, sort_keys=False))
@@ -200,7 +219,7 @@ class EmulatedCluster:
         self.closing = asyncio.Event()
         ids = Ids(self._rng)
         self.store = Store(self._rng)
-        system = seed.build(self.store, self.faults, self.timeline, ids, time.time())
+        system = seed.build(self.store, self.flavor, self.faults, self.timeline, ids, time.time())
         self._lifecycle = Lifecycle(self.store, self.timeline, self.faults, system, self.milestones_record, ids)
         authenticator = Authenticator(self.certificates.ca.cert_pem) if self.certificates else None
         app = web.Application(middlewares=[
@@ -222,7 +241,7 @@ class EmulatedCluster:
         self.pod_streams = runtime
         self.container_logs = ContainerLogs(self.logs, runtime.logs, build)
         self._controllers = ControllerManager(self.store, self.logs, runtime.logs, self.timeline, self.faults,
-                                              self.milestones_record, ids, self._rng)
+                                              self.milestones_record, ids, self._rng, self.flavor)
         self._controllers.start(asyncio.get_running_loop())
 
     async def _listen(self) -> None:

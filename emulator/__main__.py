@@ -1,5 +1,9 @@
 """`python -m emulator serve --kubeconfig PATH [--fault NAME]... [--port N] [--time-scale F]
-[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http]` and `python -m emulator faults`.
+[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http]
+[--flavor minikube|kind [--name NAME] [--kind-config PATH]]` and `python -m emulator faults`.
+
+`--flavor kind` serves what `kind create cluster --name NAME --config PATH` makes (`emulator.seed.kind_config`):
+without `--kind-config`, the suite's two-node config with kind's default CNI disabled.
 
 `serve` mints the cluster's certificates, writes the kubeconfig (https://, the CA and the user's
 client cert inline, as `minikube start --embed-certs`), prints one line with the URL once the
@@ -20,8 +24,21 @@ import time
 from pathlib import Path
 
 from . import EmulatedCluster
-from .base.cluster import TIMELINES
+from .base.cluster import PROFILE, TIMELINES
 from .base.faults import CATALOGUE, UnknownFault
+from .base.flavor import FLAVORS, KIND, Flavor
+from .seed.kind_config import KindConfigError
+from .seed.kind_config import parse as parse_kind_config
+
+# `kind create cluster` as the suite's kind provider asks for it (docs/platform.md §9.2).
+TWO_NODES_WITHOUT_CNI = """kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+networking:
+  disableDefaultCNI: true
+nodes:
+  - role: control-plane
+  - role: worker
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--milestones", metavar="PATH", help="at exit, write the milestone record here as JSON")
     serve.add_argument("--plain-http", action="store_true",
                        help="for debugging: serve plain http, no certificates, no authentication")
+    serve.add_argument("--flavor", choices=FLAVORS, default="minikube",
+                       help="the platform: minikube (default) or kind (`kind create cluster`, no CNI)")
+    serve.add_argument("--name", default=PROFILE, help="kind: the cluster's name (default: lab4)")
+    serve.add_argument("--kind-config", metavar="PATH",
+                       help="kind: the kind config (default: two nodes, disableDefaultCNI: true)")
     commands.add_parser("faults", help="list the fault catalogue")
     return parser
 
@@ -59,9 +81,11 @@ def _serve(args: argparse.Namespace) -> int:
         print("emulator: error: --time-scale must be positive", file=sys.stderr)
         return 2
     try:
+        flavor = _flavor(args)
         cluster = EmulatedCluster(args.fault, TIMELINES[args.timeline](scale=args.time_scale), port=args.port,
-                                  started=time.monotonic() - _process_age(), plain_http=args.plain_http)
-    except UnknownFault as error:
+                                  started=time.monotonic() - _process_age(), plain_http=args.plain_http,
+                                  flavor=flavor)
+    except (UnknownFault, KindConfigError) as error:
         print(f"emulator: error: {error}", file=sys.stderr)
         return 2
     stop = threading.Event()
@@ -81,6 +105,19 @@ def _serve(args: argparse.Namespace) -> int:
         if args.milestones:
             _write_milestones(cluster, args.milestones)
     return 0
+
+
+def _flavor(args: argparse.Namespace) -> Flavor | None:
+    """None for minikube (the faults shape it); kind's from its config, as `kind create cluster` reads it."""
+    if args.flavor != KIND:
+        if args.kind_config:
+            raise KindConfigError("--kind-config needs --flavor kind")
+        return None
+    try:
+        text = Path(args.kind_config).read_text() if args.kind_config else TWO_NODES_WITHOUT_CNI
+    except OSError as error:
+        raise KindConfigError(f"cannot read the kind config {args.kind_config}: {error.strerror}") from None
+    return parse_kind_config(text, args.name).flavor()
 
 
 def _process_age() -> float:

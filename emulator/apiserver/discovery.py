@@ -15,11 +15,11 @@ from ..base.cluster import KUBERNETES_VERSION
 from .resources import BUILTIN_GROUP_ORDER, ResourceType
 
 
-def version(build_date: str) -> dict[str, Any]:
-    major, minor, _ = KUBERNETES_VERSION.lstrip("v").split(".")
+def version(build_date: str, kubernetes_version: str = KUBERNETES_VERSION) -> dict[str, Any]:
+    major, minor, _ = kubernetes_version.lstrip("v").split(".")
     return {"major": major, "minor": minor, "emulationMajor": major, "emulationMinor": minor,
             "minCompatibilityMajor": major, "minCompatibilityMinor": str(int(minor) - 1),
-            "gitVersion": KUBERNETES_VERSION, "gitCommit": "0" * 40, "gitTreeState": "clean",
+            "gitVersion": kubernetes_version, "gitCommit": "0" * 40, "gitTreeState": "clean",
             "buildDate": build_date, "goVersion": "go1.25.6", "compiler": "gc", "platform": "linux/amd64"}
 
 

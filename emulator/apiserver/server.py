@@ -50,6 +50,7 @@ class Backend(Protocol):
     closing: asyncio.Event
     build_date: str
     server_address: str
+    kubernetes_version: str
 
 
 def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
@@ -82,7 +83,7 @@ class Handlers:
         if path in HEALTH_PATHS or any(path.startswith(h + "/") for h in HEALTH_PATHS):
             return web.Response(text="ok", content_type="text/plain")
         if path == "/version":
-            return _json(discovery.version(self.backend.build_date))
+            return _json(discovery.version(self.backend.build_date, self.backend.kubernetes_version))
         if parts == ["api"]:
             return _json(discovery.api_versions(self.backend.server_address))
         if parts[:2] == ["openapi", "v3"]:

@@ -24,16 +24,14 @@ NODE_NETWORK_PREFIX = "192.168.49."           # kic defaultFirstSubnetAddr
 
 @dataclass(frozen=True)
 class NodeSpec:
+    """One node as the platform registers it; `taints` are those it registers with (kubeadm's)."""
     name: str
     index: int
-
-    @property
-    def ip(self) -> str:
-        return f"{NODE_NETWORK_PREFIX}{self.index + 2}"
-
-    @property
-    def pod_cidr(self) -> str:
-        return f"10.244.{self.index}.0/24"
+    ip: str
+    pod_cidr: str
+    control_plane: bool = False
+    taints: tuple[tuple[str, str], ...] = ()        # (key, effect)
+    labels: tuple[tuple[str, str], ...] = ()        # the platform's own node labels
 
     @property
     def primary(self) -> bool:
@@ -41,9 +39,11 @@ class NodeSpec:
 
 
 def node_specs(faults: frozenset[str]) -> list[NodeSpec]:
+    """minikube's nodes: `lab4`, `lab4-m02`, ... on the docker driver's first network (docs/platform.md §1.5)."""
     count = 1 if SINGLE_NODE in faults else 3 if THREE_NODES in faults else 2
     names = [PROFILE] + [f"{PROFILE}-m{i:02d}" for i in range(2, count + 1)]
-    return [NodeSpec(name, i) for i, name in enumerate(names)]
+    return [NodeSpec(name, i, f"{NODE_NETWORK_PREFIX}{i + 2}", f"10.244.{i}.0/24", control_plane=i == 0)
+            for i, name in enumerate(names)]
 
 
 @dataclass
@@ -72,6 +72,7 @@ class Timeline:
     crash_backoff: float = 0.5              # CrashLoopBackOff, doubled per restart, at most 30x
     oom_after: float = 0.4                  # a memory limit under the build's need: OOM-killed (< app_build)
     pool_restore: float = 0.1               # pool-delete-ignored: the default pool comes back
+    network_ready: float = 0.2              # a CNI config on the node: containerd reloads, the kubelet sees it
 
     def seconds(self, delay: float) -> float:
         return delay * self.scale
@@ -84,7 +85,7 @@ class Timeline:
         started in 0.2 s); the app listening 3 s after that (its in-pod build). Ping, DNS and probe
         timings stay real (1 s between pings)."""
         return cls(scale=scale, calico_node_ready=3.0, workloads_ready=3.5, sandbox=0.3, image_pull=2.0,
-                   container_start=0.2, probe_period=0.5, app_build=3.0)
+                   container_start=0.2, probe_period=0.5, app_build=3.0, network_ready=1.0)
 
     @classmethod
     def realistic(cls, scale: float = 1.0) -> "Timeline":
@@ -95,7 +96,7 @@ class Timeline:
                    pod_termination=30.0, namespace_finalize=5.0, scheduling=0.01, schedule_retry=10.0,
                    sandbox=1.0, sandbox_retry=10.0, image_pull=35.0, container_start=0.7,
                    probe_period=10.0, app_build=95.0, crash_backoff=10.0,
-                   oom_after=25.0, pool_restore=5.0)
+                   oom_after=25.0, pool_restore=5.0, network_ready=8.0)
 
 
 # `python -m emulator serve --timeline NAME`: the default quick cluster, the benchmark's, a laptop's.

@@ -24,12 +24,15 @@ from ..apiserver.store import Event, Store
 from ..base.cluster import Timeline
 from ..base.errors import ApiError
 from ..base.faults import CALICO_NODE_NOT_READY, IPAM_IGNORES_SELECTORS, NODE_NOT_READY, POOL_DELETE_IGNORED
+from ..base.ids import Ids
 from ..base.reconcile import Reconciler
+from . import defaults
 from .ipam import DEFAULT_POOL, POOLS, Ipam, IpamError, Pool
 
 DEFAULT_POOL_NAME = "default-ipv4-ippool"
 FALLBACK_CIDR = "192.168.0.0/16"               # DEFAULT_IPV4_POOL_CIDR
 TUNNEL_ANNOTATION = "projectcalico.org/IPv4IPIPTunnelAddr"
+ADDRESS_ANNOTATION = "projectcalico.org/IPv4Address"
 BLOCKING_FAULTS = {CALICO_NODE_NOT_READY, NODE_NOT_READY}
 Obj = dict[str, Any]
 
@@ -39,18 +42,26 @@ def is_calico_node(pod: Obj) -> bool:
         and pod["metadata"].get("namespace") == "kube-system"
 
 
-def _running_id(pod: Obj) -> str | None:
+def is_kube_controllers(pod: Obj) -> bool:
+    return (pod["metadata"].get("labels") or {}).get("k8s-app") == "calico-kube-controllers" \
+        and pod["metadata"].get("namespace") == "kube-system"
+
+
+def _running_id(pod: Obj, container: str = "calico-node") -> str | None:
     for status in (pod.get("status") or {}).get("containerStatuses") or []:
-        if status.get("name") == "calico-node" and "running" in (status.get("state") or {}):
+        if status.get("name") == container and "running" in (status.get("state") or {}):
             return status.get("containerID")
     return None
 
 
 class CalicoNode:
-    def __init__(self, store: Store, ipam: Ipam, timeline: Timeline, faults: frozenset[str]) -> None:
-        self.store, self.ipam, self.timeline, self.faults = store, ipam, timeline, faults
+    def __init__(self, store: Store, ipam: Ipam, timeline: Timeline, faults: frozenset[str], ids: Ids,
+                 node_prefix: int = 24) -> None:
+        """node_prefix: the length of the nodes' network, which IP autodetection reports with the address."""
+        self.store, self.ipam, self.timeline, self.faults, self.ids = store, ipam, timeline, faults, ids
+        self.node_prefix = node_prefix
         self.loop = Reconciler("calico-node", self._sync_tunnels)
-        self._started: dict[str, str | None] = {}      # pod uid -> calico-node container id
+        self._started: dict[str, str | None] = {}      # pod uid -> calico-node (or kube-controllers) container id
 
     def watches(self) -> set[str]:
         return {"pods", "nodes", POOLS}
@@ -72,18 +83,62 @@ class CalicoNode:
 
     def _observe_pod(self, event: Event) -> None:
         pod = event.object
-        if not is_calico_node(pod):
+        controllers = is_kube_controllers(pod)
+        if not (is_calico_node(pod) or controllers):
             return
         uid = pod["metadata"]["uid"]
         if event.type == "DELETED":
             self._started.pop(uid, None)
             return
-        running = _running_id(pod)
+        running = _running_id(pod, "calico-kube-controllers" if controllers else "calico-node")
         if running and self._started.get(uid) != running:
-            self.loop.later(0, self.ensure_pool)
+            if controllers:
+                self.loop.later(0, self._ensure_default, defaults.KUBE_CONTROLLERS_CONFIGURATIONS,
+                                defaults.kube_controllers_configuration(), "calico-kube-controllers")
+            else:
+                self.loop.later(0, self.start_up, pod["spec"].get("nodeName"))
         self._started[uid] = running
 
     # --- start-up ---------------------------------------------------------------------------------
+    def start_up(self, node: str | None) -> None:
+        """What each calico-node start does before Felix and BIRD run: the node's BGP address from IP
+        autodetection, the datastore's defaults, the default pool."""
+        if node:
+            self._annotate_address(node)
+        kubeadm = self._kubeadm_config() is not None
+        self._ensure_default(defaults.CLUSTER_INFORMATIONS, defaults.cluster_information(self.ids.hex(32), kubeadm))
+        self._ensure_default(defaults.FELIX_CONFIGURATIONS, defaults.felix_configuration())
+        self.ensure_pool()
+
+    def _annotate_address(self, name: str) -> None:
+        """IP=autodetect, first-found: the node's InternalIP with its network's prefix, as the Node
+        annotation that holds the Calico node's BGP spec (KDD)."""
+        try:
+            node = self.store.get("nodes", None, name)
+        except ApiError:
+            return
+        address = next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
+                        if a.get("type") == "InternalIP"), None)
+        if address is None or ipaddress.ip_address(address).version != 4:
+            return
+        value = f"{address}/{self.node_prefix}"
+        if (node["metadata"].get("annotations") or {}).get(ADDRESS_ANNOTATION) != value:
+            self.store.patch("nodes", None, name, "merge", {"metadata": {"annotations": {ADDRESS_ANNOTATION: value}}},
+                             manager="calico-node")
+
+    def _ensure_default(self, resource: str, obj: Obj, manager: str = "calico-node") -> None:
+        try:
+            self.store.get(resource, None, "default")
+            return
+        except KeyError:            # the CRD is not installed
+            return
+        except ApiError:
+            pass
+        try:
+            self.store.create(resource, obj, manager=manager)
+        except (ApiError, KeyError):
+            pass
+
     def ensure_pool(self, restore: bool = False) -> None:
         """configureIPPools: create the default pool when no IPv4 pool exists; `restore` (the
         fault) creates it whenever it is missing."""
@@ -102,13 +157,25 @@ class CalicoNode:
         except ApiError:
             pass
 
-    def _pod_subnet(self) -> str:
+    def _kubeadm_config(self) -> Obj | None:
         try:
-            config = self.store.get("configmaps", "kube-system", "kubeadm-config")
+            return self.store.get("configmaps", "kube-system", "kubeadm-config")
         except ApiError:
-            return FALLBACK_CIDR
-        match = re.search(r"podSubnet: (.*)", (config.get("data") or {}).get("ClusterConfiguration", ""))
-        return match.group(1).strip() if match else FALLBACK_CIDR
+            return None
+
+    def _pod_subnet(self) -> str:
+        """extractKubeadmCIDRs: `podSubnet: (.*)` in any of kubeadm-config's values, its first IPv4 CIDR."""
+        config = self._kubeadm_config()
+        for value in ((config or {}).get("data") or {}).values():
+            if match := re.search(r"podSubnet: (.*)", value):
+                for cidr in match.group(1).split(","):
+                    try:
+                        if ipaddress.ip_network(cidr.strip(), strict=False).version == 4:
+                            return cidr.strip()
+                    except ValueError:
+                        break
+                break
+        return FALLBACK_CIDR
 
     # --- readiness --------------------------------------------------------------------------------
     def felix_and_bird_ready(self, node: str) -> bool:

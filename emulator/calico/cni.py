@@ -16,6 +16,7 @@ from typing import Any
 
 from ..apiserver.store import Store, timestamp
 from ..base.errors import ApiError
+from ..base.images import repository
 from .ipam import Ipam, IpamError
 
 Obj = dict[str, Any]
@@ -88,3 +89,12 @@ class HostLocal:
 
     def delete(self, pod: Obj) -> None:
         """host-local frees the address with the sandbox; nothing is recorded in the API."""
+
+
+def installs_cni_config(pod: Obj, init_container: str) -> bool:
+    """calico-node's init container `install-cni` (image calico/cni, `/opt/cni/bin/install`) writes
+    `10-calico.conflist` into the host's /etc/cni/net.d (manifests/calico.yaml, docs/platform.md §9.4)."""
+    labels = pod["metadata"].get("labels") or {}
+    spec = next((c for c in pod["spec"].get("initContainers") or [] if c["name"] == init_container), {})
+    return labels.get("k8s-app") == "calico-node" and init_container == "install-cni" \
+        and repository(spec.get("image", "")) == "calico/cni"

@@ -10,6 +10,7 @@ watch its resource.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 from typing import Any, Callable, Protocol
 
@@ -17,6 +18,7 @@ from ..apiserver.events import EventRecorder
 from ..apiserver.store import Event, Store
 from ..base.cluster import Milestones, Timeline
 from ..base.faults import NO_CALICO
+from ..base.flavor import Flavor
 from ..base.ids import Ids
 from ..base.reconcile import Reconciler
 from ..calico.calico_node import CalicoNode
@@ -29,6 +31,7 @@ from .daemonsets import DaemonSetController
 from .deployments import DeploymentController
 from .endpoints import EndpointsController
 from .jobs import JobController
+from .nodelifecycle import NodeLifecycleController
 from .replicasets import ReplicaSetController
 from .replicationcontrollers import ReplicationManager
 from .scheduler import Scheduler
@@ -44,21 +47,23 @@ class Controller(Protocol):
 
 class ControllerManager:
     def __init__(self, store: Store, logs: LogBook, app_log: Callable[[dict, str], str], timeline: Timeline,
-                 faults: frozenset[str], milestones: Milestones, ids: Ids, rng: random.Random) -> None:
+                 faults: frozenset[str], milestones: Milestones, ids: Ids, rng: random.Random,
+                 flavor: Flavor) -> None:
         self.store = store
         self.events = EventRecorder(store)
         self.ipam = Ipam(store, faults)
-        self.calico_node = CalicoNode(store, self.ipam, timeline, faults)
+        self.calico_node = CalicoNode(store, self.ipam, timeline, faults, ids,
+                                      ipaddress.ip_network(flavor.node_network).prefixlen)
         cni: Any = HostLocal(store) if NO_CALICO in faults else Calico(store, self.ipam)
         self.scheduler = Scheduler(store, self.events, timeline, faults, milestones, rng)
         self.kubelet = Kubelet(store, cni, self.events, logs, app_log, self.calico_node.felix_and_bird_ready,
-                               timeline, faults, milestones, ids)
+                               timeline, faults, milestones, ids, flavor)
         self.controllers: list[Controller] = [
             DeploymentController(store, self.events, milestones), ReplicaSetController(store, self.events),
             DaemonSetController(store, self.events), ReplicationManager(store, self.events),
             JobController(store, self.events), ServiceAccountsController(store), ClusterRoleAggregator(store),
             APIServiceRegistrar(store), self.scheduler, self.kubelet, EndpointsController(store),
-            self.calico_node]
+            NodeLifecycleController(store), self.calico_node]
         self._unsubscribe: Callable[[], None] = lambda: None
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:

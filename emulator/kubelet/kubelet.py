@@ -32,19 +32,17 @@ from ..apiserver.store import Event, Store, timestamp
 from ..base.cluster import Milestones, Timeline
 from ..base.errors import ApiError
 from ..base.faults import APP_NEVER_LISTENS
+from ..base.flavor import Flavor
 from ..base.ids import Ids
 from ..base.images import image_for, is_lab_pod
 from ..base.reconcile import Reconciler
-from ..calico.cni import CniError
+from ..calico.cni import CniError, installs_cni_config
 from ..runtime import react_app
-from . import container_exits, pod_status, probes
+from . import container_exits, node_status, pod_status, probes
 from .image_pulls import ImageCache, go_duration
 from .logs import LogBook
 
 Obj = dict[str, Any]
-NETWORK_NOT_READY = ("network is not ready: container runtime network not ready: NetworkReady=false "
-                     "reason:NetworkPluginNotReady message:docker: network plugin is not ready: "
-                     "cni config uninitialized")
 
 
 @dataclass
@@ -67,11 +65,15 @@ def _ready_condition(pod: Obj) -> bool:
 class Kubelet:
     def __init__(self, store: Store, cni: Any, events: EventRecorder, logs: LogBook,
                  app_log: Callable[[Obj, str], str], calico_ready: Callable[[str], bool], timeline: Timeline,
-                 faults: frozenset[str], milestones: Milestones, ids: Ids) -> None:
+                 faults: frozenset[str], milestones: Milestones, ids: Ids, flavor: Flavor) -> None:
         self.store, self.cni, self.events, self.logs = store, cni, events, logs
         self.app_log, self.calico_ready = app_log, calico_ready
         self.timeline, self.faults, self.milestones, self.ids = timeline, faults, milestones, ids
+        self.flavor = flavor
         self.images = ImageCache()
+        for node in flavor.nodes:           # the node image's own images (kind preloads them)
+            for image in flavor.preloaded_images:
+                self.images.add(node.name, image)
         self.loop = Reconciler("kubelet", self._sync)
         self._runs: dict[str, _PodRun] = {}
 
@@ -170,7 +172,8 @@ class Kubelet:
             return
         pod, run = found
         if not run.host_network and not self._node_ready(pod["spec"]["nodeName"]):
-            self._event(pod, "Warning", "NetworkNotReady", NETWORK_NOT_READY)
+            self._event(pod, "Warning", "NetworkNotReady",
+                        f"network is not ready: {self.flavor.node_network_not_ready()}")
             self._later(self.timeline.seconds(self.timeline.sandbox_retry), self._sandbox, uid)
             return
         sandbox = self.ids.hex(64)
@@ -271,7 +274,7 @@ class Kubelet:
         restarts = old["restartCount"] + (1 if last else 0)
         if restarts:
             self.logs.restart(run.namespace, run.name, name)
-        container_id = f"docker://{self.ids.hex(64)}"
+        container_id = f"{self.flavor.container_runtime}://{self.ids.hex(64)}"
         now = time.time()
         statuses[index] = pod_status.running(self._spec(pod, name, init), container_id, timestamp(now), restarts, last)
         run.started[name] = now
@@ -306,6 +309,9 @@ class Kubelet:
         if statuses[index].get("containerID") != container_id:
             return
         statuses[index] = pod_status.terminated(statuses[index], 0, "Completed", timestamp())
+        if installs_cni_config(pod, name):
+            self._later(self.timeline.seconds(self.timeline.network_ready), self._network_ready,
+                        pod["spec"]["nodeName"])
         if all("terminated" in s["state"] for s in statuses):
             pod["status"]["containerStatuses"] = [
                 pod_status.waiting(c, "ContainerCreating") if s["state"].get("waiting", {}).get("reason") ==
@@ -314,6 +320,17 @@ class Kubelet:
         pod_status.refresh_conditions(pod, True)
         self._write(pod)
         self._next_container(uid)
+
+    def _network_ready(self, name: str) -> None:
+        """The node's CNI config is in place: its runtime reports NetworkReady, the kubelet posts Ready."""
+        try:
+            node = self.store.get("nodes", None, name)
+        except ApiError:
+            return
+        if node_status.mark_ready(node, timestamp()):
+            self.store.update("nodes", node, manager="kubelet", subresource="status")
+            self.events.record(node, "Normal", "NodeReady", node_status.node_ready_event(name), component="kubelet",
+                               host=name)
 
     def _set_waiting(self, pod: Obj, name: str, init: bool, reason: str, message: str) -> None:
         statuses = pod["status"]["initContainerStatuses" if init else "containerStatuses"]

@@ -4,7 +4,10 @@ kubelet runs and for the system pods the seed finds already running (`settled`).
 
 Conditions in the kubelet's order: PodReadyToStartContainers, Initialized, Ready,
 ContainersReady, then the scheduler's PodScheduled; container states waiting (ContainerCreating,
-PodInitializing, CrashLoopBackOff), running or terminated, with docker:// ids (cri-dockerd).
+PodInitializing, CrashLoopBackOff), running or terminated. Ids read as the node's container runtime writes
+them (docs/platform.md §9.1): cri-dockerd's `docker://<id>` with `docker-pullable://<repository>@sha256:...`
+image ids, or containerd's `containerd://<id>` with the image reference normalised
+(`docker.io/library/busybox:latest`) and `<repository>@sha256:...` image ids.
 """
 from __future__ import annotations
 
@@ -17,12 +20,36 @@ Obj = dict[str, Any]
 ORDER = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
 
 
-def image_id(image: str, digest: str | None = None) -> str:
-    """docker-pullable://<repository>@sha256:<digest>, by default one digest per image reference (cri-dockerd)."""
+def _runtime(container_id: str | None) -> str:
+    return (container_id or "docker://").split("://", 1)[0]
+
+
+def normalized(image: str) -> str:
+    """The fully qualified reference containerd reports: docker.io/library/busybox:latest."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last and not digest:
+        name += ":latest"
+    first = name.split("/", 1)[0]
+    if "/" not in name or not ("." in first or ":" in first or first == "localhost"):
+        name = "docker.io/" + (name if "/" in name else "library/" + name)
+    return f"{name}@{digest}" if digest else name
+
+
+def status_image(image: str, container_id: str | None) -> str:
+    return normalized(image) if _runtime(container_id) == "containerd" else image
+
+
+def image_id(image: str, digest: str | None = None, runtime: str = "docker") -> str:
+    """One digest per image reference by default: docker-pullable://<repository>@sha256:<digest> (cri-dockerd),
+    <normalised repository>@sha256:<digest> (containerd)."""
     name = image.split("@")[0]
     if ":" in name.rsplit("/", 1)[-1]:
         name = name.rsplit(":", 1)[0]
-    return f"docker-pullable://{name}@sha256:{digest or hashlib.sha256(image.encode()).hexdigest()}"
+    digest = digest or hashlib.sha256(image.encode()).hexdigest()
+    if runtime == "containerd":
+        return f"{normalized(name).rsplit(':', 1)[0]}@sha256:{digest}"
+    return f"docker-pullable://{name}@sha256:{digest}"
 
 
 def waiting(container: Obj, reason: str, message: str | None = None, restarts: int = 0,
@@ -33,15 +60,17 @@ def waiting(container: Obj, reason: str, message: str | None = None, restarts: i
     status = {"name": container["name"], "image": container["image"], "imageID": "", "ready": False,
               "restartCount": restarts, "started": False, "state": {"waiting": state}, "lastState": last or {}}
     if last:
-        status["imageID"] = image_id(container["image"])
-        status["containerID"] = last["terminated"]["containerID"]
+        previous = last["terminated"]["containerID"]
+        status.update({"image": status_image(container["image"], previous), "containerID": previous,
+                       "imageID": image_id(container["image"], runtime=_runtime(previous))})
     return status
 
 
 def running(container: Obj, container_id: str, started_at: str, restarts: int = 0,
             last: Obj | None = None, digest: str | None = None) -> Obj:
-    return {"name": container["name"], "image": container["image"], "imageID": image_id(container["image"], digest),
-            "containerID": container_id, "ready": False, "restartCount": restarts, "started": True,
+    return {"name": container["name"], "image": status_image(container["image"], container_id),
+            "imageID": image_id(container["image"], digest, _runtime(container_id)), "containerID": container_id,
+            "ready": False, "restartCount": restarts, "started": True,
             "state": {"running": {"startedAt": started_at}}, "lastState": last or {}}
 
 
@@ -92,7 +121,8 @@ def refresh_conditions(pod: Obj, sandbox_ready: bool) -> None:
     status["observedGeneration"] = generation
 
 
-def settled(pod: Obj, node_ip: str, pod_ip: str, started_at: float, ready: bool, new_id: Callable[[], str]) -> Obj:
+def settled(pod: Obj, node_ip: str, pod_ip: str, started_at: float, ready: bool, new_id: Callable[[], str],
+            runtime: str = "docker") -> Obj:
     """The status of a pod its kubelet started at `started_at` and has run since (the seeded system
     pods): sandbox and init containers done 2 s later (init containers Completed), every container
     running from then on, Ready as `ready` says. `new_id` draws each container's image digest, then
@@ -103,7 +133,7 @@ def settled(pod: Obj, node_ip: str, pod_ip: str, started_at: float, ready: bool,
 
     def container(spec_container: Obj, since: str) -> Obj:
         digest, container_id = new_id(), new_id()
-        return running(spec_container, f"docker://{container_id}", since, digest=digest)
+        return running(spec_container, f"{runtime}://{container_id}", since, digest=digest)
 
     status: Obj = {
         "observedGeneration": 1, "phase": "Running",

@@ -15,8 +15,9 @@ import ipaddress
 from typing import Any
 
 from ..apiserver.store import Store, timestamp
-from ..base.cluster import CALICO_VERSION, POD_SUBNET, NodeSpec
+from ..base.cluster import POD_SUBNET, NodeSpec
 from ..base.ids import Ids
+from ..calico import defaults
 
 GROUP = "crd.projectcalico.org"
 
@@ -160,19 +161,10 @@ def datastore(store: Store, network: Network, ids: Ids, booted: float) -> None:
         "allowedUses": ["Workload", "Tunnel"], "assignmentMode": "Automatic", "blockSize": 26,
         "cidr": POD_SUBNET, "ipipMode": "Always", "natOutgoing": True, "nodeSelector": "all()",
         "vxlanMode": "Never"}}, at)
-    _create(store, "clusterinformations", {"metadata": {"name": "default"}, "spec": {
-        "calicoVersion": CALICO_VERSION, "clusterGUID": ids.hex(32), "clusterType": "k8s,bgp,kubeadm,kdd",
-        "datastoreReady": True}}, at)
-    _create(store, "felixconfigurations", {"metadata": {"name": "default"}, "spec": {
-        "bpfConnectTimeLoadBalancing": "TCP", "bpfHostNetworkedNATWithoutCTLB": "Enabled",
-        "bpfLogLevel": "", "floatingIPs": "Disabled", "healthPort": 9099, "logSeverityScreen": "Info",
-        "reportingInterval": "0s"}}, at)
-    _create(store, "kubecontrollersconfigurations", {"metadata": {"name": "default"}, "spec": {
-        "controllers": {"loadBalancer": {"assignIPs": "AllServices"},
-                        "node": {"leakGracePeriod": "15m0s", "reconcilerPeriod": "5m0s",
-                                 "syncLabels": "Enabled"}},
-        "etcdV3CompactionPeriod": "10m0s", "healthChecks": "Enabled", "logSeverityScreen": "Info"}},
-        at + 10, manager="calico-kube-controllers")
+    _create(store, "clusterinformations", defaults.cluster_information(ids.hex(32)), at)
+    _create(store, "felixconfigurations", defaults.felix_configuration(), at)
+    _create(store, "kubecontrollersconfigurations", defaults.kube_controllers_configuration(), at + 10,
+            manager="calico-kube-controllers")
     for node, block in network.blocks.items():
         cidr = str(block)
         _create(store, "blockaffinities", {"metadata": {"name": f"{node}-{_cidr_name(cidr)}"}, "spec": {

@@ -134,8 +134,8 @@ CALICO_CNI_CONFIG = """{
 }"""
 
 
-def namespaces(store: Store, at: float) -> None:
-    for name in NAMESPACES:
+def namespaces(store: Store, at: float, names: tuple[str, ...] = NAMESPACES) -> None:
+    for name in names:
         store.create("namespaces", {"metadata": {"name": name}}, manager="kube-apiserver", at=at)
         store.create("serviceaccounts", {"metadata": {"name": "default", "namespace": name}},
                      manager="kube-controller-manager", at=at + 1)
@@ -149,8 +149,8 @@ def namespaces(store: Store, at: float) -> None:
                                     "data": {"ca.crt": _CA}}, manager="kube-controller-manager", at=at + 1)
 
 
-def _configmap(store: Store, name: str, data: dict[str, str], at: float, manager: str = "kubeadm",
-               labels: dict[str, str] | None = None) -> None:
+def configmap(store: Store, name: str, data: dict[str, str], at: float, manager: str = "kubeadm",
+              labels: dict[str, str] | None = None) -> None:
     meta = {"name": name, "namespace": "kube-system"}
     if labels:
         meta["labels"] = labels
@@ -158,35 +158,39 @@ def _configmap(store: Store, name: str, data: dict[str, str], at: float, manager
 
 
 def cluster_config(store: Store, specs: list[NodeSpec], at: float, with_calico: bool) -> None:
-    _configmap(store, "kubeadm-config", {"ClusterConfiguration": CLUSTER_CONFIGURATION}, at + 2)
-    _configmap(store, "coredns", {"Corefile": COREFILE}, at + 3)
-    _configmap(store, "kube-proxy", {"config.conf": KUBE_PROXY_CONFIG, "kubeconfig.conf": (
+    configmap(store, "kubeadm-config", {"ClusterConfiguration": CLUSTER_CONFIGURATION}, at + 2)
+    configmap(store, "coredns", {"Corefile": COREFILE}, at + 3)
+    configmap(store, "kube-proxy", {"config.conf": KUBE_PROXY_CONFIG, "kubeconfig.conf": (
         "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: "
         "/var/lib/kube-proxy/ca.crt\n    server: https://control-plane.minikube.internal:8443\n"
         "  name: default\n")}, at + 3, labels={"app": "kube-proxy"})
-    _configmap(store, "kubelet-config", {"kubelet": (
+    configmap(store, "kubelet-config", {"kubelet": (
         "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
         "cgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\n")}, at + 2)
     if with_calico:
-        _configmap(store, "calico-config", {"typha_service_name": "none", "calico_backend": "bird",
+        configmap(store, "calico-config", {"typha_service_name": "none", "calico_backend": "bird",
                                             "veth_mtu": "0", "cni_network_config": CALICO_CNI_CONFIG},
                    at + 8, manager="kubectl-client-side-apply")
+    kubernetes_service(store, specs[0].ip, 8443, at)
+
+
+def kubernetes_service(store: Store, control_plane: str, port: int, at: float) -> None:
+    """The API server's own Service, Endpoints and EndpointSlice (its port: 8443 on minikube, 6443 on kind)."""
     store.create("services", {
         "metadata": {"name": "kubernetes", "namespace": "default",
                      "labels": {"component": "apiserver", "provider": "kubernetes"}},
         "spec": {"clusterIP": "10.96.0.1", "ports": [
-            {"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}]}},
+            {"name": "https", "port": 443, "protocol": "TCP", "targetPort": port}]}},
         manager="kube-apiserver", at=at)
-    control_plane = specs[0].ip
     store.create("endpoints", {
         "metadata": {"name": "kubernetes", "namespace": "default",
                      "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
         "subsets": [{"addresses": [{"ip": control_plane}],
-                     "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]}]},
+                     "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}]},
         manager="kube-apiserver", at=at)
     store.create("endpointslices.discovery.k8s.io", {
         "metadata": {"name": "kubernetes", "namespace": "default",
                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
         "addressType": "IPv4",
         "endpoints": [{"addresses": [control_plane], "conditions": {"ready": True}}],
-        "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]}, manager="kube-apiserver", at=at)
+        "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}, manager="kube-apiserver", at=at)

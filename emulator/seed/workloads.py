@@ -171,10 +171,10 @@ def coredns_template() -> dict[str, Any]:
             "name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}]}}
 
 
-def kube_proxy_template() -> dict[str, Any]:
+def kube_proxy_template(version: str = KUBERNETES_VERSION) -> dict[str, Any]:
     return {"metadata": {"labels": {"k8s-app": "kube-proxy"}}, "spec": {
         "containers": [{
-            "name": "kube-proxy", "image": f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
+            "name": "kube-proxy", "image": f"registry.k8s.io/kube-proxy:{version}",
             "imagePullPolicy": "IfNotPresent",
             "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
                         "--hostname-override=$(NODE_NAME)"],
@@ -210,14 +210,14 @@ def kindnet_template() -> dict[str, Any]:
                     _host("lib-modules", "/lib/modules")]}}
 
 
-def _static_pod(component: str, image: str, command: list[str], cpu: str) -> dict[str, Any]:
+def static_pod(component: str, image: str, command: list[str], cpu: str, api_port: int = 8443) -> dict[str, Any]:
     return {"metadata": {"labels": {"component": component, "tier": "control-plane"}}, "spec": {
         "containers": [{"name": component, "image": image, "imagePullPolicy": "IfNotPresent",
                         "command": command, "resources": {"requests": {"cpu": cpu}},
                         "livenessProbe": {"httpGet": {"host": "127.0.0.1", "path": "/livez" if component != "etcd"
                                                       else "/livez", "port": 10259 if component == "kube-scheduler"
                                                       else 10257 if component == "kube-controller-manager"
-                                                      else 8443 if component == "kube-apiserver" else 2381,
+                                                      else api_port if component == "kube-apiserver" else 2381,
                                                       "scheme": "HTTP" if component == "etcd" else "HTTPS"},
                                           "initialDelaySeconds": 10, "timeoutSeconds": 15,
                                           "failureThreshold": 8}}],
@@ -229,22 +229,23 @@ def _control_plane(node: NodeSpec) -> dict[str, dict[str, Any]]:
     def image(name: str) -> str:
         return f"registry.k8s.io/{name}:{KUBERNETES_VERSION}"
     return {
-        "etcd": _static_pod("etcd", ETCD_IMAGE, [
+        "etcd": static_pod("etcd", ETCD_IMAGE, [
             "etcd", f"--advertise-client-urls=https://{node.ip}:2379", "--data-dir=/var/lib/minikube/etcd",
             f"--listen-client-urls=https://127.0.0.1:2379,https://{node.ip}:2379", f"--name={node.name}"], "100m"),
-        "kube-apiserver": _static_pod("kube-apiserver", image("kube-apiserver"), [
+        "kube-apiserver": static_pod("kube-apiserver", image("kube-apiserver"), [
             "kube-apiserver", f"--advertise-address={node.ip}", "--secure-port=8443",
             "--service-cluster-ip-range=10.96.0.0/12"], "250m"),
-        "kube-controller-manager": _static_pod("kube-controller-manager", image("kube-controller-manager"), [
+        "kube-controller-manager": static_pod("kube-controller-manager", image("kube-controller-manager"), [
             "kube-controller-manager", "--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16",
             "--leader-elect=false", "--service-cluster-ip-range=10.96.0.0/12"], "200m"),
-        "kube-scheduler": _static_pod("kube-scheduler", image("kube-scheduler"), [
+        "kube-scheduler": static_pod("kube-scheduler", image("kube-scheduler"), [
             "kube-scheduler", "--leader-elect=false"], "100m")}
 
 
-class _Builder:
-    def __init__(self, store: Store, ids: Ids, addresses: Addresses, specs: list[NodeSpec], booted: float) -> None:
-        self.store, self.ids, self.addresses, self.booted = store, ids, addresses, booted
+class Builder:
+    def __init__(self, store: Store, ids: Ids, addresses: Addresses, specs: list[NodeSpec], booted: float,
+                 runtime: str = "docker") -> None:
+        self.store, self.ids, self.addresses, self.booted, self.runtime = store, ids, addresses, booted, runtime
         self.nodes = {node.name: node for node in specs}
 
     def owner(self, resource: str, name: str, namespace: str | None = "kube-system") -> dict[str, Any]:
@@ -274,7 +275,7 @@ class _Builder:
             pod_annotations = self.addresses.pod_annotations(ip, sandbox)
         if annotations or pod_annotations:
             created["metadata"]["annotations"] = {**(annotations or {}), **pod_annotations}
-        created["status"] = pod_status.settled(created, host_ip, ip, at, ready, lambda: self.ids.hex(64))
+        created["status"] = pod_status.settled(created, host_ip, ip, at, ready, lambda: self.ids.hex(64), self.runtime)
         self.store.update("pods", created, manager="kubelet", subresource="status")
         return name
 
@@ -283,7 +284,7 @@ class _Builder:
         self.store.create(resource, obj, manager=manager, at=at)
 
 
-def _daemonset(b: _Builder, name: str, template: dict[str, Any], labels: dict[str, str], at: float) -> None:
+def daemonset(b: Builder, name: str, template: dict[str, Any], labels: dict[str, str], at: float) -> None:
     b.create("daemonsets.apps", {"metadata": {"name": name, "labels": labels, "annotations": {
         "deprecated.daemonset.template.generation": "1"}},
         "spec": {"selector": {"matchLabels": {k: v for k, v in template["metadata"]["labels"].items()
@@ -291,7 +292,7 @@ def _daemonset(b: _Builder, name: str, template: dict[str, Any], labels: dict[st
                  "template": template}}, at)
 
 
-def _deployment(b: _Builder, name: str, template: dict[str, Any], at: float, **spec: Any) -> tuple[str, dict]:
+def _deployment(b: Builder, name: str, template: dict[str, Any], at: float, **spec: Any) -> tuple[str, dict]:
     """A Deployment with its first ReplicaSet; returns the pod-name prefix and the pod owner."""
     selector = {"matchLabels": dict(template["metadata"]["labels"])}
     b.create("deployments.apps", {"metadata": {"name": name, "labels": dict(template["metadata"]["labels"]),
@@ -315,7 +316,7 @@ def _deployment(b: _Builder, name: str, template: dict[str, Any], at: float, **s
 
 def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids, addresses: Addresses,
            booted: float) -> SystemPods:
-    b = _Builder(store, ids, addresses, specs, booted)
+    b = Builder(store, ids, addresses, specs, booted)
     system = SystemPods()
     with_calico = NO_CALICO not in faults
     primary = specs[0]
@@ -331,10 +332,10 @@ def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids
               annotations={"kubernetes.io/config.hash": config_hash, "kubernetes.io/config.mirror": config_hash,
                            "kubernetes.io/config.seen": timestamp(booted), "kubernetes.io/config.source": "file"})
 
-    _daemonset(b, "kube-proxy", kube_proxy_template(), {"k8s-app": "kube-proxy"}, booted + 4)
+    daemonset(b, "kube-proxy", kube_proxy_template(), {"k8s-app": "kube-proxy"}, booted + 4)
     cni_name, cni_template = ("calico-node", calico_node_template()) if with_calico else \
         ("kindnet", kindnet_template())
-    _daemonset(b, cni_name, cni_template, dict(cni_template["metadata"]["labels"]), booted + 8)
+    daemonset(b, cni_name, cni_template, dict(cni_template["metadata"]["labels"]), booted + 8)
     revision = {"controller-revision-hash": ids.template_hash(), "pod-template-generation": "1"}
     for node in specs:
         joined = booted + 35 * node.index

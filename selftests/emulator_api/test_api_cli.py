@@ -52,6 +52,11 @@ def test_faults_lists_the_catalogue():
     (("serve",), "the following arguments are required: --kubeconfig"),
     (("serve", "--kubeconfig", "/tmp/x", "--time-scale", "0"), "--time-scale must be positive"),
     (("bogus",), "invalid choice: 'bogus'"),
+    (("serve", "--kubeconfig", "/tmp/x", "--flavor", "kind", "--kind-config", "/nope"),
+     "cannot read the kind config /nope: No such file or directory"),
+    (("serve", "--kubeconfig", "/tmp/x", "--flavor", "kind", "--fault", SINGLE_NODE),
+     f"fault {SINGLE_NODE} shapes minikube's cluster"),
+    (("serve", "--kubeconfig", "/tmp/x", "--kind-config", "/x"), "--kind-config needs --flavor kind"),
 ])
 def test_bad_arguments_are_one_line_exit_2(args, message):
     process = _emulator(*args)

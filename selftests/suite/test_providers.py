@@ -1,9 +1,12 @@
 """The minikube and kind providers, end to end, with stand-in executables that serve the emulator."""
 import os
+import subprocess
+import time
 
 from emulator.base.faults import SINGLE_NODE
 from selftests.suite.conftest import QUICK, calls
 from selftests.suite.runner import run_suite
+from selftests.suite.test_reference_run import LIVE
 
 
 def test_minikube_provider_creates_the_profile_and_deletes_it(tmp_path, standins):
@@ -62,6 +65,39 @@ def test_kind_provider_creates_a_calico_cluster_and_deletes_it(tmp_path, standin
     assert any("apply --server-side -f https://raw.githubusercontent.com/projectcalico/calico/v3.31.3/manifests/calico.yaml"
                in c for c in made), made
     assert any(c.startswith("kind delete cluster") for c in made), made
+
+
+def test_the_lab_passes_on_a_kind_shaped_cluster(tmp_path, standins):
+    """`--cluster=kind` end to end: the stand-in serves the emulator's kind flavour with the provider's own
+    config (two nodes, no CNI until Calico's manifest is applied; docs/platform.md §9). kind keeps kubeadm's
+    control-plane taint on a two-node cluster (kubernetes-sigs/kind
+    `pkg/cluster/internal/create/actions/kubeadminit/init.go`), so before the provider told kubeadm to register
+    the control plane untainted, R6 waited out its bound on a Pending second replica and R10 never ran."""
+    started = time.monotonic()
+    run = run_suite("--cluster=kind", QUICK, workdir=tmp_path)
+    took = time.monotonic() - started
+    assert run.returncode == 0, run.output[-5000:]
+    assert run.verdicts() == {r: "passed" for r in LIVE + ["R11"]}, run.output[-5000:]
+    assert took < 240, f"the kind run took {took:.0f} s"
+    config = next((tmp_path / "tmp").rglob("kind-config.yaml")).read_text()
+    assert "taints: []" in config, config
+
+
+def test_a_kept_kind_cluster_with_the_taint_is_named_not_changed(tmp_path, standins):
+    """A kind cluster that exists already (made by hand, or by an older run) keeps kubeadm's taint: the suite
+    does not change it and ends with one paragraph that names the node and both ways out."""
+    old = tmp_path / "old-kind-config.yaml"
+    old.write_text("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  disableDefaultCNI: true\n"
+                   "nodes:\n  - role: control-plane\n  - role: worker\n")
+    made = subprocess.run(["kind", "create", "cluster", "--name=lab4", f"--kubeconfig={tmp_path / 'old'}",
+                           "--config", str(old)], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    run = run_suite("--cluster=kind", QUICK, "-k", "test_r01", workdir=tmp_path / "run")
+    assert run.returncode == 4, run.output[-3000:]
+    assert "control-plane node lab4-control-plane carries the taint node-role.kubernetes.io/control-plane" \
+           ":NoSchedule" in run.output, run.output[-3000:]
+    assert "kind delete cluster --name lab4" in run.output and "Traceback" not in run.output
+    assert not any(c.startswith(("kind delete", "kubectl apply")) for c in calls(standins)), calls(standins)
 
 
 def test_missing_kind_is_named(tmp_path, monkeypatch):
