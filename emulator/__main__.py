@@ -1,12 +1,13 @@
 """`python -m emulator serve --kubeconfig PATH [--fault NAME]... [--port N] [--time-scale F]
-[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http]` and `python -m emulator faults`.
+[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http] [--parent-pid PID]` and
+`python -m emulator faults`.
 
 `serve` mints the cluster's certificates, writes the kubeconfig (https://, the CA and the user's
 client cert inline, as `minikube start --embed-certs`), prints one line with the URL once the
-server answers, and serves
-until SIGINT or SIGTERM (exit 0); with --milestones it then writes its milestone record there as
-JSON: `{"started_at": <unix time of the emulator's start>, "milestones": {name: seconds since then}}`.
-Bad arguments: one line on stderr, exit 2.
+server answers, and serves until SIGINT or SIGTERM, or with --parent-pid until that process is gone
+(exit 0); with --milestones it then writes its milestone record there as JSON: `{"started_at": <unix
+time of the emulator's start>, "milestones": {name: seconds since then}}`. Bad arguments: one line on
+stderr, exit 2.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from pathlib import Path
 from . import EmulatedCluster
 from .base.cluster import TIMELINES
 from .base.faults import CATALOGUE, UnknownFault
+
+PARENT_POLL = 0.25  # seconds between two looks at the parent process
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--milestones", metavar="PATH", help="at exit, write the milestone record here as JSON")
     serve.add_argument("--plain-http", action="store_true",
                        help="for debugging: serve plain http, no certificates, no authentication")
+    serve.add_argument("--parent-pid", type=int, default=None, metavar="PID",
+                       help="serve only while this process is the parent (default: serve on when the parent ends, "
+                            "as a cluster outlives the command that created it)")
     commands.add_parser("faults", help="list the fault catalogue")
     return parser
 
@@ -50,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 def _list_faults() -> int:
     for fault in CATALOGUE:
         fails = "the run" if fault.ends_run else " ".join(fault.must_fail) or "none"
-        print(f"{fault.name:24} must fail: {fails:8} {fault.description}")
+        print(f"{fault.name:24} must fail: {fails:10} {fault.description}")
     return 0
 
 
@@ -67,6 +73,8 @@ def _serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    if args.parent_pid is not None:
+        threading.Thread(target=_watch_parent, args=(args.parent_pid, stop), name="parent-watch", daemon=True).start()
     try:
         cluster.start()
     except OSError as error:
@@ -81,6 +89,15 @@ def _serve(args: argparse.Namespace) -> int:
         if args.milestones:
             _write_milestones(cluster, args.milestones)
     return 0
+
+
+def _watch_parent(parent: int, stop: threading.Event) -> None:
+    """Stop once `parent` is no longer this process's parent: when the parent dies, even by SIGKILL,
+    the kernel re-parents the orphan to init or a subreaper, so getppid() changes. Polled, not
+    prctl(PR_SET_PDEATHSIG), which fires when the forking *thread* ends (docs/platform.md §18.1)."""
+    while not stop.wait(PARENT_POLL):
+        if os.getppid() != parent:
+            stop.set()
 
 
 def _process_age() -> float:
