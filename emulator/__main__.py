@@ -94,7 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _watch_parent(parent: int, stop: threading.Event) -> None:
     """Stop once `parent` is no longer this process's parent: when the parent dies, even by SIGKILL,
     the kernel re-parents the orphan to init or a subreaper, so getppid() changes. Polled, not
-    prctl(PR_SET_PDEATHSIG), which fires when the forking *thread* ends (docs/platform.md §18.1)."""
+    prctl(PR_SET_PDEATHSIG), which fires when the forking *thread* ends (docs/platform.md §19.1)."""
     while not stop.wait(PARENT_POLL):
         if os.getppid() != parent:
             stop.set()

@@ -29,3 +29,12 @@ def test_the_gate_runs_first_and_the_reports_are_always_kept():
         uploads = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")]
         assert uploads and all(s.get("if") == "always()" for s in uploads)
     assert any(str(s.get("uses", "")).startswith("medyagh/setup-minikube") for s in cluster["steps"])
+
+
+def test_a_cancelled_job_signals_pytest_itself():
+    """actions/runner src/Runner.Sdk/ProcessInvoker.cs: a cancel (or timeout-minutes) sends SIGINT, then
+    SIGTERM, then kills, to the step's entry process only, the shell of a `run:` step; pytest writes
+    its reports on those signals only if it is that process (docs/platform.md §19.1)."""
+    cluster = yaml.safe_load(WORKFLOW.read_text())["jobs"]["minikube"]
+    runs = [step["run"] for step in cluster["steps"] if "python -m pytest" in step.get("run", "")]
+    assert runs and all(run.lstrip().startswith("exec python -m pytest") for run in runs), runs
