@@ -29,15 +29,20 @@ from selftests.suite.runner import (
 # The realistic timeline (calico-node Ready after ~45 s) keeps the run busy when the signal comes.
 SLOW = {"LAB4_EMULATOR_ARGS": "--timeline realistic"}
 AFTER = 20          # seconds before `timeout` sends SIGTERM, as in the issue
-EXIT_WITHIN = 15.0  # seconds from the signal to pytest's exit: teardown and both files (CI allows 2.5 s + 7.5 s)
+# Seconds from the signal to pytest's exit: teardown and both files. About 3 s on an idle machine (CI
+# gives 7.5 s after SIGINT, then 2.5 s after SIGTERM); the bound leaves room for a loaded one.
+EXIT_WITHIN = 30.0
+# The dev environment's hypothesis plugin imports hypothesis at the terminal summary (seconds under
+# load); a student's environment (requirements.txt) has no hypothesis.
+NO_HYPOTHESIS = ("-p", "no:hypothesispytest")
 GONE_WITHIN = 5.0   # seconds for the server to end by itself once pytest is killed
 ENDED = "the run was ended by SIGTERM"
 
 
 def test_sigterm_tears_down_and_writes_both_files(tmp_path):
     started = time.monotonic()
-    proc = subprocess.run(["timeout", "-s", "TERM", str(AFTER), *suite_argv("--cluster=emulator", workdir=tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=AFTER + 120, env=suite_env(**SLOW))
+    argv = ["timeout", "-s", "TERM", str(AFTER), *suite_argv("--cluster=emulator", *NO_HYPOTHESIS, workdir=tmp_path)]
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=AFTER + 120, env=suite_env(**SLOW))
     exited_after = time.monotonic() - started - AFTER
     run = read_run(proc.returncode, proc.stdout + proc.stderr, tmp_path)
     print(f"SIGTERM at {AFTER} s: exit code {proc.returncode}, pytest gone {exited_after:.1f} s after the signal")
@@ -62,7 +67,8 @@ def test_a_profile_the_run_created_is_kept_and_named(tmp_path, standins, monkeyp
     """minikube: ended after the profile was made, the run keeps it (no `minikube delete`) and says how to
     delete it; a later run reuses it."""
     monkeypatch.setenv("STANDIN_EMULATOR_ARGS", "--timeline realistic")
-    run = run_suite("--cluster=minikube", QUICK, workdir=tmp_path, prefix=("timeout", "-s", "TERM", "15"))
+    run = run_suite("--cluster=minikube", QUICK, *NO_HYPOTHESIS, workdir=tmp_path,
+                    prefix=("timeout", "-s", "TERM", "15"))
     assert run.returncode == 124, run.output[-3000:]
     kept = f"minikube profile lab4 was created by this run and is kept ({ENDED}): a later run reuses it; " \
            "`minikube delete -p lab4` deletes it"
@@ -75,8 +81,8 @@ def test_a_profile_being_created_is_named(tmp_path, standins, monkeypatch):
     within its grace (Popen would wait for it without a bound: docs/platform.md §19.2) and names the
     half-made profile."""
     monkeypatch.setenv("STANDIN_SLOW_START", "30")
-    suite = subprocess.Popen(suite_argv("--cluster=minikube", QUICK, workdir=tmp_path), cwd=ROOT, env=suite_env(),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    suite = subprocess.Popen(suite_argv("--cluster=minikube", QUICK, *NO_HYPOTHESIS, workdir=tmp_path), cwd=ROOT,
+                             env=suite_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     _wait_for_call(standins, "minikube start", within=30)
     time.sleep(1)
     suite.send_signal(signal.SIGTERM)
