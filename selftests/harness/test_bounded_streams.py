@@ -8,15 +8,14 @@ come (issue #2414). Both peers here are scripted websockets (scripted_ws.py); on
 starts from, `fixtures.cluster.streams` does not exist and Kube.exec hangs on the first case.
 """
 import json
-import ssl
 import threading
 import time
 
 import pytest
-import trustme
 from kubernetes import client
 from kubernetes.stream.ws_client import WSClient
 
+from emulator.apiserver.certificates import mint
 from fixtures.cluster import streams
 from fixtures.cluster.parallel import map_within
 from selftests.harness.scripted_ws import ScriptedPeer, close_frame, frame
@@ -28,21 +27,16 @@ STATUS_3 = b"\x03" + json.dumps({"metadata": {}, "status": "Failure", "reason": 
 
 
 @pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
+def certificates():
+    """minikube-shaped certificates (the emulator's): a CA and a serving cert for 127.0.0.1."""
+    return mint("lab4", "192.168.49.2")
 
 
-def server_tls(ca) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    return context
-
-
-def connect(peer: ScriptedPeer, ca=None, tmp_path=None) -> WSClient:
+def connect(peer: ScriptedPeer, certificates=None, tmp_path=None) -> WSClient:
     configuration = client.Configuration()
-    if ca is not None:
+    if certificates is not None:
         ca_file = tmp_path / "ca.pem"
-        ca.cert_pem.write_to_path(str(ca_file))
+        ca_file.write_bytes(certificates.ca.cert_pem)
         configuration.ssl_ca_cert = str(ca_file)
     return WSClient(configuration, peer.url, None, capture_all=True)
 
@@ -91,19 +85,19 @@ def test_a_finished_exec_gives_its_output_and_exit_code():
     assert (bytes(frames.stdout), bytes(frames.stderr), frames.exit_code("exec stream")) == (b"out\n", b"err\n", 3)
 
 
-def test_frames_decrypted_together_are_all_read(ca, tmp_path):
+def test_frames_decrypted_together_are_all_read(certificates, tmp_path):
     """Python ssl docs: an SSL socket may hold decrypted data select() cannot see. stdout, status and
     close in one TLS record, then silence: the pinned client's update() sees only the first."""
     record = frame(b"\x01hello\n") + frame(STATUS_OK) + close_frame()
-    peer = ScriptedPeer([frame(b"\x01"), record], tls=server_tls(ca))
+    peer = ScriptedPeer([frame(b"\x01"), record], tls=certificates.server_context())
 
-    pinned = connect(peer, ca, tmp_path)
+    pinned = connect(peer, certificates, tmp_path)
     for _ in range(3):
         pinned.update(timeout=0.5)
     assert pinned.is_open() and pinned.peek_channel(3) == "", "the pinned client reads the SSL buffer now (#2414)"
     pinned.sock.abort()
 
-    ws = connect(peer, ca, tmp_path)
+    ws = connect(peer, certificates, tmp_path)
     returned, frames, took = within(5, lambda: streams.read_exec(ws.sock, 3, "exec stream"))
     assert returned and frames.closed and bytes(frames.stdout) == b"hello\n", frames
     assert frames.exit_code("exec stream") == 0
@@ -123,14 +117,15 @@ def test_silence_to_the_deadline_is_a_stall_and_talk_is_not():
     assert isinstance(streams.overdue("exec stream", 3, 3.0), streams.StreamStalled)
 
 
-@pytest.mark.parametrize("status, words", [
-    (b"", "ended without an exit status"),
+@pytest.mark.parametrize("status, error, words", [
+    (b"", streams.StreamLost, "closed without the command's exit status"),
     (json.dumps({"status": "Failure", "reason": "InternalError", "message": "container not found"}).encode(),
-     "container not found"),
+     streams.ExecFailed, "container not found"),
 ])
-def test_an_exec_without_an_exit_code_says_why(status, words):
+def test_an_exec_without_an_exit_code_says_why(status, error, words):
+    """client-go tools/remotecommand/v4.go errorDecoderV4: only NonZeroExitCode carries an exit code."""
     frames = streams.ExecFrames(status=bytearray(status))
-    with pytest.raises(streams.ExecFailed, match=words):
+    with pytest.raises(error, match=words):
         frames.exit_code("exec stream")
 
 
