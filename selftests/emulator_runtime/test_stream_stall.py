@@ -1,5 +1,5 @@
-"""Fault stream-stall, on the wire and through the suite's Kube: a stream that sends one frame and
-then stays open and silent, as a real kubelet keeps a silent stream open for its 4 h streaming idle
+"""Fault stream-stall, on the wire (wss://, as the emulated cluster serves) and through the suite's
+Kube: a stream that sends one frame and then stays open and silent, as a real kubelet keeps a silent stream open for its 4 h streaming idle
 timeout (docs/platform.md §4.5). On the main this issue starts from, Kube.exec blocks for ever on such
 a stream (ws_client.py read_stdout with timeout=None) and the page load hangs its worker."""
 import threading
@@ -31,7 +31,8 @@ def kube(cluster, tmp_path):
 
 def raw(cluster, path: str, protocol: str) -> websocket.WebSocket:
     return websocket.create_connection(f"{cluster.url.replace('http', 'ws')}{path}",
-                                       header=[f"sec-websocket-protocol: {protocol}"], timeout=5)
+                                       header=[f"sec-websocket-protocol: {protocol}"], timeout=5,
+                                       sslopt={"context": cluster.client_ssl_context()})
 
 
 def nothing_within(ws: websocket.WebSocket, seconds: float) -> bool:
