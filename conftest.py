@@ -8,6 +8,7 @@ from __future__ import annotations
 import fixtures.gate.python_version  # noqa: F401
 
 # isort: split
+import contextlib
 import gc
 import logging
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from fixtures.report import console, html_report
 from fixtures.report.evidence import Evidence
 from fixtures.report.options import add_ini, add_options, settings_from_config
 from fixtures.report.requirements import Ledger, requirement_of
+from fixtures.report.termination import TERMINATION, Termination
 
 if TYPE_CHECKING:
     from fixtures.cluster.kube import Kube
@@ -45,6 +47,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = settings_from_config(config)
     config.stash[LEDGER] = Ledger()
+    # SIGTERM (a CI job's timeout or cancel) ends the run like Ctrl-C: teardown, then both files.
+    config.stash[TERMINATION] = Termination(config.stash[LEDGER])
+    config.pluginmanager.register(config.stash[TERMINATION], "lab4-termination")
     html_report.default_to_self_contained_html(config)
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
@@ -102,7 +107,8 @@ def settings(pytestconfig: pytest.Config) -> Settings:
 
 @pytest.fixture(scope="session")
 def cluster(pytestconfig: pytest.Config, settings: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """The live cluster of this run, from the provider chosen with --cluster."""
+    """The live cluster of this run, from the provider chosen with --cluster. A run ended early keeps a
+    cluster it created (deleting one takes minutes that a cancelled CI job does not have) and says so."""
     if settings.provider == "none":
         pytest.skip("--cluster=none: offline checks only, this check needs a live cluster")
     provider = provider_module(settings.provider)
@@ -110,8 +116,18 @@ def cluster(pytestconfig: pytest.Config, settings: Settings, tmp_path_factory: p
         handle = provider.start(settings, tmp_path_factory.mktemp("cluster"))
     except SetupError as exc:
         console.stop_run(pytestconfig, f"cannot set up the cluster: {exc}")
+    except KeyboardInterrupt as exc:     # ended while the cluster was being made: say what is left
+        if notice := getattr(exc, "left_behind", None):
+            pytestconfig.stash[TERMINATION].kept.append(notice)
+            _say(pytestconfig, notice)
+        raise
     yield handle
-    provider.stop(handle, settings)
+    termination = pytestconfig.stash[TERMINATION]
+    if termination.reason and handle.created and hasattr(provider, "keep"):
+        termination.kept.append(provider.keep(handle, settings, termination.reason))
+        _say(pytestconfig, termination.kept[-1])
+    else:
+        provider.stop(handle, settings)
 
 
 @pytest.fixture(scope="session")
@@ -186,10 +202,20 @@ def pytest_sessionfinish(session):
     for path, count in html_report.scrub_written_files(session.config).items():
         if terminal:
             terminal.write_line(f"redacted {count} form(s) of secret data that had reached {path}", yellow=True)
-    left = leftovers()
+    # After an interrupt, workers abandoned mid-wait are daemon threads that end with the process.
+    left = leftovers(threads=not session.config.stash[TERMINATION].reason)
     if left and terminal:
         terminal.write_line(f"lab4: left running after the run: {'; '.join(left)}", red=True)
     return result
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    """A line for the terminal even while a fixture's output is being captured."""
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if terminal:
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            terminal.write_line(f"lab4: {line}", yellow=True)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,5 +1,5 @@
 """`python -m emulator serve --kubeconfig PATH [--fault NAME]... [--port N] [--time-scale F]
-[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http]
+[--timeline quick|benchmark|realistic] [--milestones PATH] [--plain-http] [--parent-pid PID]
 [--flavor minikube|kind [--name NAME] [--kind-config PATH]]` and `python -m emulator faults`.
 
 `--flavor kind` serves what `kind create cluster --name NAME --config PATH` makes (`emulator.seed.kind_config`):
@@ -7,10 +7,10 @@ without `--kind-config`, the suite's two-node config with kind's default CNI dis
 
 `serve` mints the cluster's certificates, writes the kubeconfig (https://, the CA and the user's
 client cert inline, as `minikube start --embed-certs`), prints one line with the URL once the
-server answers, and serves
-until SIGINT or SIGTERM (exit 0); with --milestones it then writes its milestone record there as
-JSON: `{"started_at": <unix time of the emulator's start>, "milestones": {name: seconds since then}}`.
-Bad arguments: one line on stderr, exit 2.
+server answers, and serves until SIGINT or SIGTERM, or with --parent-pid until that process is gone
+(exit 0); with --milestones it then writes its milestone record there as JSON: `{"started_at": <unix
+time of the emulator's start>, "milestones": {name: seconds since then}}`. Bad arguments: one line on
+stderr, exit 2.
 """
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ nodes:
   - role: worker
 """
 
+PARENT_POLL = 0.25  # seconds between two looks at the parent process
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:   # one line, no usage dump
@@ -65,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default=PROFILE, help="kind: the cluster's name (default: lab4)")
     serve.add_argument("--kind-config", metavar="PATH",
                        help="kind: the kind config (default: two nodes, disableDefaultCNI: true)")
+    serve.add_argument("--parent-pid", type=int, default=None, metavar="PID",
+                       help="serve only while this process is the parent (default: serve on when the parent ends, "
+                            "as a cluster outlives the command that created it)")
     commands.add_parser("faults", help="list the fault catalogue")
     return parser
 
@@ -72,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 def _list_faults() -> int:
     for fault in CATALOGUE:
         fails = "the run" if fault.ends_run else " ".join(fault.must_fail) or "none"
-        print(f"{fault.name:24} must fail: {fails:8} {fault.description}")
+        print(f"{fault.name:24} must fail: {fails:10} {fault.description}")
     return 0
 
 
@@ -91,6 +96,8 @@ def _serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    if args.parent_pid is not None:
+        threading.Thread(target=_watch_parent, args=(args.parent_pid, stop), name="parent-watch", daemon=True).start()
     try:
         cluster.start()
     except OSError as error:
@@ -118,6 +125,15 @@ def _flavor(args: argparse.Namespace) -> Flavor | None:
     except OSError as error:
         raise KindConfigError(f"cannot read the kind config {args.kind_config}: {error.strerror}") from None
     return parse_kind_config(text, args.name).flavor()
+
+
+def _watch_parent(parent: int, stop: threading.Event) -> None:
+    """Stop once `parent` is no longer this process's parent: when the parent dies, even by SIGKILL,
+    the kernel re-parents the orphan to init or a subreaper, so getppid() changes. Polled, not
+    prctl(PR_SET_PDEATHSIG), which fires when the forking *thread* ends (docs/platform.md §20.1)."""
+    while not stop.wait(PARENT_POLL):
+        if os.getppid() != parent:
+            stop.set()
 
 
 def _process_age() -> float:

@@ -41,3 +41,12 @@ def test_both_nodes_come_from_setup_minikube_on_a_runner_that_fits_them():
     assert not any("minikube node add" in step.get("run", "") for step in cluster["steps"])
     assert cluster["runs-on"] == "ubuntu-latest"
     assert "4 CPUs, 16 GB" in WORKFLOW.read_text()
+
+
+def test_a_cancelled_job_signals_pytest_itself():
+    """actions/runner src/Runner.Sdk/ProcessInvoker.cs: a cancel (or timeout-minutes) sends SIGINT, then
+    SIGTERM, then kills, to the step's entry process only, the shell of a `run:` step; pytest writes
+    its reports on those signals only if it is that process (docs/platform.md §20.1)."""
+    cluster = yaml.safe_load(WORKFLOW.read_text())["jobs"]["minikube"]
+    runs = [step["run"] for step in cluster["steps"] if "python -m pytest" in step.get("run", "")]
+    assert runs and all(run.lstrip().startswith("exec python -m pytest") for run in runs), runs

@@ -4,9 +4,9 @@ Each fault says what it changes and which lab requirements it must make the suit
 is implemented: the seed and `lifecycle` (single-node, three-nodes, no-calico, calico-node-not-ready,
 node-not-ready), `middleware` (api-flaky, api-slow), `calico_node` (pool-delete-ignored), `ipam`
 (ipam-ignores-selectors), `scheduler` (scheduler-packs), `container_exits` (app-crashloop), the
-pod runtime (app-never-listens, dns-broken, cross-node-drop, no-ping, portforward-refused), and the
-cluster itself, `emulator/__init__.py` (tls-mismatch: the kubeconfig it writes; apiserver-restart: its
-listener, told of the first exec by `middleware`).
+pod runtime (app-never-listens, dns-broken, cross-node-drop, no-ping, portforward-refused, stream-stall),
+and the cluster itself, `emulator/__init__.py` (tls-mismatch: the kubeconfig it writes; apiserver-restart:
+its listener, told of the first exec by `middleware`).
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ DNS_BROKEN = "dns-broken"
 CROSS_NODE_DROP = "cross-node-drop"
 NO_PING = "no-ping"
 PORTFORWARD_REFUSED = "portforward-refused"
+STREAM_STALL = "stream-stall"
 API_FLAKY = "api-flaky"
 API_SLOW = "api-slow"
 APISERVER_RESTART = "apiserver-restart"
@@ -59,6 +60,8 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(CROSS_NODE_DROP, "drops packets between nodes (same node works)", ("R10",)),
     Fault(NO_PING, "has no ping in the image (`sh: ping: not found`)", ("R10",)),
     Fault(PORTFORWARD_REFUSED, "refuses port-forwards (error channel)", ("R8", "R9")),
+    Fault(STREAM_STALL, "sends one frame on every exec and port-forward stream, then keeps it open and silent",
+          ("R8", "R9", "R10")),
     Fault(API_FLAKY, "fails about one API request in five (500, 429, dropped connection)", ()),
     Fault(API_SLOW, "answers every API request 200 ms late", ()),
     Fault(APISERVER_RESTART, "restarts its API server once, as the first exec runs: connections refused for "

@@ -157,6 +157,13 @@ class ExecSession:
         await self.close()
         return self.ws
 
+    async def stall(self) -> web.WebSocketResponse:
+        """Fault stream-stall: after the first (empty) frame, nothing until the client leaves. A real
+        kubelet keeps such a stream open for its streaming idle timeout, 4 h by default (docs/platform.md §4.5)."""
+        await self.client_gone.wait()
+        await self.close()
+        return self.ws
+
     async def close(self) -> None:
         self._reader.cancel()
         if not self.ws.closed:
@@ -268,6 +275,18 @@ async def serve_portforward(request: web.Request, ports: Sequence[int],
     for connection in connections.values():
         connection.close()
     await ws.close()
+    return ws
+
+
+async def stall_portforward(request: web.Request, ports: Sequence[int]) -> web.WebSocketResponse:
+    """Fault stream-stall, after reject_spdy and parse_ports: the first port's data-channel frame, then
+    silence; what the client sends is read and dropped until it closes."""
+    protocol = choose_protocol(offered_protocols(request), PORTFORWARD_PROTOCOLS)
+    ws = web.WebSocketResponse(protocols=(protocol,), autoping=True)
+    await ws.prepare(request)
+    await ws.send_bytes(bytes([0, ports[0] & 0xFF, ports[0] >> 8]))
+    async for _ in ws:
+        pass
     return ws
 
 

@@ -18,11 +18,19 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
-from ..base.faults import NO_PING, PORTFORWARD_REFUSED
+from ..base.faults import NO_PING, PORTFORWARD_REFUSED, STREAM_STALL
 from ..base.images import Image, image_for
 from . import react_app
 from .busybox import APPLETS, COREUTILS, Process, run_applet
-from .channels import ExecOptions, ExecSession, ProtocolRejected, parse_ports, reject_spdy, serve_portforward
+from .channels import (
+    ExecOptions,
+    ExecSession,
+    ProtocolRejected,
+    parse_ports,
+    reject_spdy,
+    serve_portforward,
+    stall_portforward,
+)
 from .cluster_view import ClusterView
 from .container_env import container_env
 from .coredns import CoreDNS
@@ -62,6 +70,8 @@ class PodRuntime:
             session = await ExecSession.open(request, options)
         except ProtocolRejected as rejected:
             return rejected.response()
+        if STREAM_STALL in self._view.faults:
+            return await session.stall()
         command = asyncio.ensure_future(self._run(session, pod, container))
         gone = asyncio.ensure_future(session.client_gone.wait())
         done, _ = await asyncio.wait({command, gone}, timeout=self._exec_limit * self._time_scale,
@@ -145,6 +155,8 @@ class PodRuntime:
             _require_host(pod)
         except ProtocolRejected as rejected:
             return rejected.response()
+        if STREAM_STALL in self._view.faults:
+            return await stall_portforward(request, ports)
 
         async def connect(port: int) -> PipeEnd:
             if PORTFORWARD_REFUSED not in self._view.faults:

@@ -23,6 +23,7 @@ from emulator.base.faults import (
     PORTFORWARD_REFUSED,
     SCHEDULER_PACKS,
     SINGLE_NODE,
+    STREAM_STALL,
     THREE_NODES,
     TLS_MISMATCH,
 )
@@ -49,6 +50,7 @@ EXPECTED = {
     CROSS_NODE_DROP: {"R10": "lab4"},
     NO_PING: {"R10": "has no ping"},
     PORTFORWARD_REFUSED: {"R8": "does not answer", "R9": "does not answer"},
+    STREAM_STALL: {"R8": "stalled", "R9": "stalled", "R10": "stalled"},
     API_FLAKY: {},
     API_SLOW: {},
     APISERVER_RESTART: {},    # the suite's retries carry it: every stream and call comes back
@@ -107,6 +109,7 @@ def test_the_suite_names_what_the_fault_breaks(fault, tmp_path, monkeypatch):
     assert all("not checked because" in r or "browser" in r for r in skipped_reasons), skipped_reasons
     assert run.returncode == (1 if must_fail else 0), context
     assert took < WITHIN, f"{fault}: the run took {took:.0f} s"
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "junit.xml").is_file()
     assert "left running" not in run.output, run.output[-3000:]
     assert processes_mentioning(str(tmp_path)) == []
     assert leaked_strings(run, list(PLANTED.values())) == []

@@ -52,6 +52,20 @@ def test_the_summary_has_a_row_per_requirement_with_verdict_and_reason():
     assert block.startswith("<style>")
 
 
+def test_a_run_ended_early_says_so_and_what_it_did_not_reach():
+    """A run ended by SIGTERM: a requirement with a test not run is not proven, even if another passed."""
+    ledger = Ledger()
+    unfinished = "not finished: the run was ended by SIGTERM while it ran"
+    ledger.outcomes = {"R1": [Outcome("passed")], "R2": [Outcome("passed"), Outcome("not run", unfinished)],
+                       "R6": [Outcome("not run", "not run: the run was ended by SIGTERM")]}
+    kept = "minikube profile lab4 was created by this run and is kept (the run was ended by SIGTERM): ..."
+    block = html_report.summary_html(ledger, {}, {}, "the run was ended by SIGTERM", [kept])
+    assert "This run did not finish: the run was ended by SIGTERM." in block and kept in block
+    assert '<tr class="lab4-not-run"><td>R2</td>' in block and unfinished in block
+    assert "1 passed, 0 failed, 0 skipped, 2 not run (of 13)" in block
+    assert "did not finish" not in html_report.summary_html(ledger, {}, {})
+
+
 def test_the_summary_escapes_and_redacts(monkeypatch):
     known = Secrets()
     known.add("hunter2-secret")

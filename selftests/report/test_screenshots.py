@@ -2,6 +2,7 @@
 through LocalForward as a port-forward would, and a real Chromium renders the app's page."""
 import contextlib
 import http.server
+import re
 import socket
 import threading
 import time
@@ -132,6 +133,36 @@ def test_a_port_forward_that_never_opens_is_reported(app_server):
         with pytest.raises(OSError):
             urllib.request.urlopen(forward.url, timeout=10)
     assert forward.errors == ["port-forward to pod-a:3000 failed: dropped by the API server"]
+    assert forward_threads() == []
+
+
+class StalledKube(FakeKube):
+    """A port-forward whose stream takes the request and never answers, as under the emulator's
+    stream-stall fault (a silent kubelet stream stays open for hours: docs/platform.md §4.5)."""
+
+    @contextlib.contextmanager
+    def port_forward(self, namespace, pod, port):
+        self.forwards += 1
+        ours, theirs = socket.socketpair()
+        try:
+            yield Forward(ours, lambda: None, f"port-forward stream to pod {namespace}/{pod} port {port}")
+        finally:
+            ours.close()
+            theirs.close()
+
+
+def test_a_stalled_port_forward_is_named_and_ends_within_its_bounds(monkeypatch):
+    """On the main this issue starts from, nothing names the stall: the browser's error is all R13 says."""
+    monkeypatch.setattr(screenshots, "QUIET", 0.5)
+    kube = StalledKube(None)
+    started = time.monotonic()
+    with LocalForward(kube, "default", "pod-a", 3000) as forward:
+        with pytest.raises(OSError):    # the browser's side gives up (a timeout)
+            urllib.request.urlopen(forward.url, timeout=1.5)
+    assert time.monotonic() - started < 1.5 + 2 * screenshots.POLL + kube.request_timeout
+    assert len(forward.errors) == 1 and re.fullmatch(
+        r"the port-forward stream to pod default/pod-a port 3000 sent nothing for \d+ s after the browser's "
+        r"request: it stalled", forward.errors[0]), forward.errors
     assert forward_threads() == []
 
 

@@ -41,28 +41,46 @@ class SuiteRun:
         return "\n".join(c.message for c in self.cases if c.requirement == requirement)
 
 
-def run_suite(*args: str, workdir: Path, timeout: float = 300, html: bool = True) -> SuiteRun:
-    """html=False leaves the report options to `args` (or to the suite's defaults)."""
-    junit = workdir / "junit.xml"
+def suite_argv(*args: str, workdir: Path, html: bool = True) -> list[str]:
+    """The pytest command line of a run whose JUnit XML (and report, unless html=False) go to workdir."""
     report = [f"--html={workdir / 'report.html'}", "--self-contained-html"] if html else []
-    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}", *report,
-            f"--basetemp={workdir / 'tmp'}", *args]
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    cases = _read_junit(junit) if junit.exists() else []
-    return SuiteRun(proc.returncode, proc.stdout + proc.stderr, cases, workdir)
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={workdir / 'junit.xml'}",
+            *report, f"--basetemp={workdir / 'tmp'}", *args]
+
+
+def suite_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **extra}
+
+
+def run_suite(*args: str, workdir: Path, timeout: float = 300, html: bool = True,
+              prefix: tuple[str, ...] = (), env: dict[str, str] | None = None) -> SuiteRun:
+    """html=False leaves the report options to `args` (or to the suite's defaults); `prefix` goes
+    before the command (e.g. `timeout -s TERM 20`), `env` is added to the environment."""
+    proc = subprocess.run([*prefix, *suite_argv(*args, workdir=workdir, html=html)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=suite_env(**(env or {})))
+    return read_run(proc.returncode, proc.stdout + proc.stderr, workdir)
+
+
+def read_run(returncode: int, output: str, workdir: Path) -> SuiteRun:
+    junit = workdir / "junit.xml"
+    return SuiteRun(returncode, output, _read_junit(junit) if junit.exists() else [], workdir)
 
 
 def processes_mentioning(text: str) -> list[str]:
     """Command lines of live processes that mention `text` (e.g. a run's folder): what a run left behind."""
-    found = []
+    return list(pids_mentioning(text).values())
+
+
+def pids_mentioning(text: str) -> dict[int, str]:
+    """PID -> command line of the live processes whose command line mentions `text` (a zombie has none)."""
+    found = {}
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         if text in line:
-            found.append(line.strip())
+            found[int(cmdline.parent.name)] = line.strip()
     return found
 
 
