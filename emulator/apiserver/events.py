@@ -2,7 +2,7 @@
 
 Kubelet and controller-manager use the core/v1 recorder (`client-go/tools/record`): source
 {component, host}, first/lastTimestamp, and its EventCorrelator (`events_cache.go`, docs/platform.md
-§20.3) bumps `count` of an identical event instead of writing a new one; from the 10th event within
+§21.3) bumps `count` of an identical event instead of writing a new one; from the 10th event within
 600 s that differs from the others of its object and reason only by message, one aggregate event
 "(combined from similar events): <message>" takes them all; and a source may write 25 events about
 one object, then one more every 300 s (the rest are dropped). kube-scheduler uses the

@@ -14,7 +14,7 @@ A new pod goes through the kubelet's SyncPod steps along the Timeline:
    after `kubelet_resync` ImagePullBackOff ("Back-off pulling image ...: ErrImagePull: ...") until
    the back-off (`image_backoff`, doubling, at most 30x) lets it pull again. A ConfigMap, Secret or
    key the environment names that is not there (`container_env.config_error`): Failed "Error: ...",
-   CreateContainerConfigError, tried again every `kubelet_resync` (docs/platform.md §20.1, §20.2);
+   CreateContainerConfigError, tried again every `kubelet_resync` (docs/platform.md §21.1, §21.2);
 4. readiness from `probes` every `probe_period` until every container is Ready.
 A started container may end (`container_exits`: OOMKilled, app-crashloop, a shell image without a
 command): terminated with its exit code, then restarted at once the first time and after a

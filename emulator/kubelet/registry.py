@@ -4,7 +4,7 @@ The emulator cannot ask Docker Hub. It knows the lab's own repository: the lab u
 holds `itdt-contained-frontend` with the tags in LAB_TAGS, and nothing else. Every other image is
 taken to exist (a student's nginx:1.27 pulls). So what fails is a misspelt lab image, the way the
 real registry refuses it (moby distribution/errors.go `notFoundError`, passed on by cri-dockerd;
-docs/platform.md §20.1):
+docs/platform.md §21.1):
 - a tag the repository does not have: `manifest for <name>:<tag> not found: manifest unknown: manifest unknown`;
 - a repository that does not exist: `pull access denied for <name>, repository does not exist or
   may require 'docker login': denied: requested access to the resource is denied`.

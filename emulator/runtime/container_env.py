@@ -2,7 +2,7 @@
 makeEnvironmentVariables, pkg/kubelet/envvars/envvars.go FromServices): service links, then
 envFrom, then env with $(VAR) expansion and valueFrom references. A reference that cannot be
 resolved is left out here; `config_error` is the kubelet's refusal to create such a container
-(CreateContainerConfigError, docs/platform.md §20.2), which the kubelet checks before it starts one."""
+(CreateContainerConfigError, docs/platform.md §21.2), which the kubelet checks before it starts one."""
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,4 @@
-"""The kubelet's failure states, as a client sees them, word for word (docs/platform.md §2.7, §20):
+"""The kubelet's failure states, as a client sees them, word for word (docs/platform.md §2.7, §21):
 an image the registry does not have (ErrImagePull, then ImagePullBackOff), a ConfigMap, Secret or
 key the environment names that is not there (CreateContainerConfigError), a pool whose nodeSelector
 does not parse (FailedCreatePodSandBox with Calico's parser error), and the event correlator.

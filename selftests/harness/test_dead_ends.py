@@ -1,6 +1,6 @@
 """Which live states end a wait at once (fixtures/cluster/dead_ends.py), from the components' own
 words: Calico IPAM's errors in the kubelet's FailedCreatePodSandBox, the kubelet's image and
-container-config states, OOM kills, the scheduler's PodScheduled condition (docs/platform.md §2.7, §20).
+container-config states, OOM kills, the scheduler's PodScheduled condition (docs/platform.md §2.7, §21).
 Each certain state also has its transient neighbour, which must keep the wait going."""
 from __future__ import annotations
 
