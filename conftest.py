@@ -11,6 +11,7 @@ import fixtures.gate.python_version  # noqa: F401
 import contextlib
 import gc
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,6 +23,9 @@ from fixtures.cluster.provisioning import Provisioning, provision
 from fixtures.cluster.settings import Settings
 from fixtures.gate import redaction
 from fixtures.gate.errors import SetupError, describe_error
+from fixtures.gate.findings import Finding
+from fixtures.gate.helm_charts import helm_on_path
+from fixtures.gate.manifest_gate import SUITE_BUG
 from fixtures.gate.manifests import LabManifests, load_manifests
 from fixtures.report import console, html_report
 from fixtures.report.evidence import Evidence
@@ -52,10 +56,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(config.stash[TERMINATION], "lab4-termination")
     html_report.default_to_self_contained_html(config)
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
-    config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
+    config.stash[MANIFESTS] = read_manifests(config.stash[SETTINGS])
     html_report.protect_secrets(config.stash[MANIFESTS])
     config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
     config.pluginmanager.register(console.Console(config.stash[SETTINGS]), "lab4-console")
+
+
+def read_manifests(settings: Settings) -> LabManifests:
+    """--manifests as R11 reads it (Helm charts rendered when helm is on PATH); should the reading itself
+    trip over something, R11 says so in one finding instead of an INTERNALERROR."""
+    try:
+        return load_manifests(settings.manifests, helm=helm_on_path(), kubernetes_version=settings.kubernetes_version)
+    except Exception as exc:
+        return LabManifests(Path(settings.manifests), [], [], [Finding.error(
+            f"the manifests could not be read ({type(exc).__name__}: {exc}); {SUITE_BUG}")])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -16,6 +16,7 @@ def test_each_pod_page_shows_its_own_name_and_ip(app_pods, app_pages, evidence):
     assert not problems, "; ".join(problems)
 
 
+@pytest.mark.requirement("R9", needs=("R7",))    # the loads go through the Service
 def test_loads_through_the_service_show_one_pod(kube, service, app_pages, evidence):
     seen = pods_shown_by_loads(kube, service, app_pages, LOADS)
     evidence.text("Loads through the Service's port-forward",

@@ -21,6 +21,8 @@ def gate(lab_manifests, settings) -> dict[str, CheckResult]:
 
 def judge(result: CheckResult, evidence) -> None:
     evidence.table(result.title, result.rows or [{"checked": "nothing of this kind in the manifests"}])
+    if result.notes:
+        evidence.text("How the files were read", "\n".join(result.notes))
     if result.warnings:
         evidence.text(f"{len(result.warnings)} warning(s), not failures",
                       "\n".join(map(str, result.warnings)))

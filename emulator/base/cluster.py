@@ -70,6 +70,9 @@ class Timeline:
     probe_period: float = 0.2               # between two readiness probes
     app_build: float = 1.0                  # the lab app's production build inside the pod
     crash_backoff: float = 0.5              # CrashLoopBackOff, doubled per restart, at most 30x
+    pull_refused: float = 0.2               # the registry answers a pull with "not found"
+    image_backoff: float = 0.5              # image pull back-off (the real 10 s), doubled per failure, at most 30x
+    kubelet_resync: float = 1.0             # the pod worker syncs a pod again after an error
     oom_after: float = 0.4                  # a memory limit under the build's need: OOM-killed (< app_build)
     pool_restore: float = 0.1               # pool-delete-ignored: the default pool comes back
     network_ready: float = 0.2              # a CNI config on the node: containerd reloads, the kubelet sees it
@@ -90,12 +93,13 @@ class Timeline:
     @classmethod
     def realistic(cls, scale: float = 1.0) -> "Timeline":
         """A laptop: calico-node Ready after ~45 s, the lab image (node:14 + sources) pulled in
-        ~35 s, its React build ~95 s, the kubelet's real CrashLoopBackOff (10 s doubling to 5 min)
-        and probe period (10 s), the default 30 s grace for a process that ignores SIGTERM."""
+        ~35 s, its React build ~95 s, the kubelet's real CrashLoopBackOff and image pull back-off
+        (10 s doubling to 5 min), its retry of a failed pod sync and its probe period (10 s), the
+        default 30 s grace for a process that ignores SIGTERM."""
         return cls(scale=scale, calico_node_ready=45.0, workloads_ready=60.0, calico_restart_period=40.0,
                    pod_termination=30.0, namespace_finalize=5.0, scheduling=0.01, schedule_retry=10.0,
                    sandbox=1.0, sandbox_retry=10.0, image_pull=35.0, container_start=0.7,
-                   probe_period=10.0, app_build=95.0, crash_backoff=10.0,
+                   probe_period=10.0, app_build=95.0, crash_backoff=10.0, image_backoff=10.0, kubelet_resync=10.0,
                    oom_after=25.0, pool_restore=5.0, network_ready=8.0)
 
 

@@ -9,7 +9,8 @@
   pool in Automatic mode whose nodeSelector selects the node's labels and whose
   namespaceSelector selects the namespace, then those whose allowedUses include the use.
   No enabled pool at all: "cannot find a qualified ippool"; none selecting the node:
-  "no configured Calico pools for node <node>" (`prepareAffinityBlocksForHost`).
+  "no configured Calico pools for node <node>" (`prepareAffinityBlocksForHost`); an enabled pool whose
+  selector does not parse fails every assignment with the parser's error (docs/platform.md §2.7).
 - Blocks (`prepareAffinityBlocksForHost`, `findOrClaimBlock`): the node's affine blocks in
   BlockAffinity name order, those inside an allowed pool first; an empty affine block whose pool
   no longer selects the node is released; otherwise a new block is claimed, starting at a
@@ -87,8 +88,8 @@ class Pool:
         try:
             on_node = calico_selector.parse(self.node_selector)(node_labels)
             in_namespace = namespace_labels is None or calico_selector.parse(self.namespace_selector)(namespace_labels)
-        except calico_selector.SelectorError as error:
-            raise IpamError(f"failed to determine if node {node} matches IPPool {self.name}: {error}") from None
+        except calico_selector.SelectorError as error:   # determinePools returns the parser's error as it is
+            raise IpamError(str(error)) from None
         return on_node and in_namespace
 
     def blocks(self, host: str) -> Iterator[ipaddress.IPv4Network]:

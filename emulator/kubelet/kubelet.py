@@ -9,7 +9,12 @@ A new pod goes through the kubelet's SyncPod steps along the Timeline:
    FailedCreatePodSandBox with cri-dockerd's wording, retried every `sandbox_retry` while the pod
    stays ContainerCreating; a NotReady node's network is not ready (NetworkNotReady);
 3. per container, init containers first: Pulling/Pulled (or "already present on machine"),
-   Created, Started (`kuberuntime_container.go`), state running with startedAt;
+   Created, Started (`kuberuntime_container.go`), state running with startedAt. An image the
+   registry does not have (`registry`): Failed "Failed to pull image ...", ErrImagePull, then
+   after `kubelet_resync` ImagePullBackOff ("Back-off pulling image ...: ErrImagePull: ...") until
+   the back-off (`image_backoff`, doubling, at most 30x) lets it pull again. A ConfigMap, Secret or
+   key the environment names that is not there (`container_env.config_error`): Failed "Error: ...",
+   CreateContainerConfigError, tried again every `kubelet_resync` (docs/platform.md §23.1, §23.2);
 4. readiness from `probes` every `probe_period` until every container is Ready.
 A started container may end (`container_exits`: OOMKilled, app-crashloop, a shell image without a
 command): terminated with its exit code, then restarted at once the first time and after a
@@ -37,8 +42,8 @@ from ..base.ids import Ids
 from ..base.images import image_for, is_lab_pod
 from ..base.reconcile import Reconciler
 from ..calico.cni import CniError, installs_cni_config
-from ..runtime import react_app
-from . import container_exits, node_status, pod_status, probes
+from ..runtime import container_env, react_app
+from . import container_exits, node_status, pod_status, probes, registry
 from .image_pulls import ImageCache, go_duration
 from .logs import LogBook
 
@@ -76,6 +81,7 @@ class Kubelet:
                 self.images.add(node.name, image)
         self.loop = Reconciler("kubelet", self._sync)
         self._runs: dict[str, _PodRun] = {}
+        self._pull_failures: dict[tuple[str, str], int] = {}     # (pod uid, image) -> failed pulls
 
     def watches(self) -> set[str]:
         return {"pods", "nodes"}
@@ -239,8 +245,45 @@ class Kubelet:
             return
         self._check_pull_secrets(pod)
         self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"', name, init)
+        refused = registry.pull_error(image)
+        if refused:
+            self._later(self.timeline.seconds(self.timeline.pull_refused), self._pull_failed, uid, name, init, refused)
+            return
         seconds = self.images.pull_seconds(node, image, self.timeline)
         self._later(seconds, self._pulled, uid, name, init, seconds)
+
+    def _pull_failed(self, uid: str, name: str, init: bool, refused: str) -> None:
+        """`image_manager.go` pullImage: the Failed events, ErrImagePull, then the back-off."""
+        found = self._fresh(uid)
+        if found is None:
+            return
+        pod, _ = found
+        image = self._spec(pod, name, init)["image"]
+        message = f"rpc error: code = Unknown desc = Error response from daemon: {refused}"
+        self._event(pod, "Warning", "Failed", f'Failed to pull image "{image}": {message}', name, init)
+        self._event(pod, "Warning", "Failed", "Error: ErrImagePull", name, init)
+        self._set_waiting(pod, name, init, "ErrImagePull", message)
+        failures = self._pull_failures[(uid, image)] = self._pull_failures.get((uid, image), 0) + 1
+        backoff = self.timeline.seconds(self.timeline.image_backoff) * min(2 ** (failures - 1), 30)
+        resync = min(self.timeline.seconds(self.timeline.kubelet_resync), backoff)
+        self._later(resync, self._pull_backing_off, uid, name, init, message, backoff - resync)
+
+    def _pull_backing_off(self, uid: str, name: str, init: bool, message: str, remaining: float) -> None:
+        found = self._fresh(uid)
+        if found is None:
+            return
+        pod, _ = found
+        image = self._spec(pod, name, init)["image"]
+        self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{image}"', name, init)
+        self._event(pod, "Warning", "Failed", "Error: ImagePullBackOff", name, init)
+        self._set_waiting(pod, name, init, "ImagePullBackOff",
+                          f'Back-off pulling image "{image}": ErrImagePull: {message}')
+        self._later(max(remaining, 0.0), self._pull_again, uid, name, init)
+
+    def _pull_again(self, uid: str, name: str, init: bool) -> None:
+        found = self._fresh(uid)
+        if found is not None:
+            self._pull(found[0], name, init)
 
     def _pulled(self, uid: str, name: str, init: bool, seconds: float) -> None:
         found = self._fresh(uid)
@@ -258,7 +301,16 @@ class Kubelet:
         found = self._fresh(uid)
         if found is None:
             return
-        self._event(found[0], "Normal", "Created", f"Created container: {name}", name, init)
+        pod = found[0]
+        problem = container_env.config_error(pod, self._spec(pod, name, init), self.store.list("configmaps")[0],
+                                              self.store.list("secrets")[0])
+        if problem:
+            # kuberuntime startContainer: generateContainerConfig failed; the next sync tries again
+            self._event(pod, "Warning", "Failed", f"Error: {problem}", name, init)
+            self._set_waiting(pod, name, init, "CreateContainerConfigError", problem)
+            self._later(self.timeline.seconds(self.timeline.kubelet_resync), self._create, uid, name, init)
+            return
+        self._event(pod, "Normal", "Created", f"Created container: {name}", name, init)
         self._later(self.timeline.seconds(self.timeline.container_start), self._start, uid, name, init)
 
     def _start(self, uid: str, name: str, init: bool) -> None:

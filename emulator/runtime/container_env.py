@@ -1,7 +1,8 @@
 """A container's environment as the kubelet builds it (pkg/kubelet/kubelet_pods.go
 makeEnvironmentVariables, pkg/kubelet/envvars/envvars.go FromServices): service links, then
 envFrom, then env with $(VAR) expansion and valueFrom references. A reference that cannot be
-resolved is left out (the real kubelet would refuse to start the container)."""
+resolved is left out here; `config_error` is the kubelet's refusal to create such a container
+(CreateContainerConfigError, docs/platform.md §23.2), which the kubelet checks before it starts one."""
 from __future__ import annotations
 
 import base64
@@ -128,3 +129,33 @@ def _service_links_of(service: dict | None) -> dict[str, str]:
         env.update({link: url, f"{link}_PROTO": protocol.lower(),
                     f"{link}_PORT": str(port["port"]), f"{link}_ADDR": host})
     return env
+
+
+def config_error(pod: dict, container: dict, config_maps: list[dict], secrets: list[dict]) -> str | None:
+    """The kubelet's first error building the container's environment (`kubelet_pods.go`
+    makeEnvironmentVariables: envFrom, then env), or None: a ConfigMap or Secret that is not there
+    is the watch manager's NotFound (`configmap "x" not found`), a key that is not there
+    `couldn't find key K in ConfigMap ns/x`; optional references are skipped."""
+    namespace = pod["metadata"].get("namespace", "default")
+    stores = {"configMap": config_maps, "secret": secrets}
+    for source in container.get("envFrom") or []:
+        for kind in ("configMap", "secret"):
+            ref = source.get(f"{kind}Ref")
+            if ref is not None and _named(stores[kind], ref.get("name"), namespace) is None and not ref.get("optional"):
+                return f'{kind.lower()} "{ref.get("name")}" not found'
+    for var in container.get("env") or []:
+        for kind, label in (("configMap", "ConfigMap"), ("secret", "Secret")):
+            ref = (var.get("valueFrom") or {}).get(f"{kind}KeyRef")
+            if ref is None or ref.get("optional"):
+                continue
+            found = _named(stores[kind], ref.get("name"), namespace)
+            if found is None:
+                return f'{kind.lower()} "{ref.get("name")}" not found'
+            if ref.get("key") not in {**(found.get("data") or {}), **(found.get("binaryData") or {})}:
+                return f"couldn't find key {ref.get('key')} in {label} {namespace}/{ref.get('name')}"
+    return None
+
+
+def _named(objects: list[dict], name: str | None, namespace: str) -> dict | None:
+    return next((o for o in objects if (o["metadata"]["name"], o["metadata"].get("namespace")) == (name, namespace)),
+                None)

@@ -29,13 +29,32 @@ RACK0 = {"rack": "0", "kubernetes.io/hostname": "lab4"}
     ('kubernetes.io/hostname ends with "m02"', RACK0, False),
     ('kubernetes.io/hostname contains "b4"', RACK0, True),
     ("global()", RACK0, True),
+    ('rack notin {"1"}', RACK0, True),                   # "not in" may be written without the blank
+    ('kubernetes.io/hostname startswith "lab"', RACK0, True),
 ])
 def test_selectors_evaluate_like_calico(selector, labels, expected):
     assert parse(selector)(labels) is expected
 
 
-@pytest.mark.parametrize("selector", ['rack = "0"', "rack == 0", 'rack == "0" &&', "(rack == '0'", 'rack in "0"',
-                                      'rack == "0" rack == "1"'])
-def test_invalid_selectors_are_rejected(selector):
-    with pytest.raises(SelectorError):
+# Calico's own words (libcalico-go/lib/selector tokenizer.go and parser.go, docs/platform.md §2.7):
+# IPAM hands them on as they are, so they are what a FailedCreatePodSandBox event ends with.
+@pytest.mark.parametrize("selector, message", [
+    ('rack = "0"', "expected =="),
+    ("rack == 0", "expected string"),
+    ('rack == "0" &&', "unexpected token: TokEOF()"),
+    ("(rack == '0'", "expected )"),
+    ('rack in "0"', "expected set literal"),
+    ('rack in {"0"', "expected }"),
+    ('rack == "0" rack == "1"',
+     "unexpected content at end of selector [TokLabel(rack) TokEq() TokStringLiteral(1) TokEOF()]"),
+    ("rack", "unexpected end of string looking for op"),
+    ('rack is "0"', 'expected operator after label "rack"'),
+    ('rack == "0', "unterminated string"),
+    ("has(rack", "no closing ')' after has("),
+    ('a & b', "expected &&"),
+    ('"0"', "unexpected token: TokStringLiteral(0)"),
+])
+def test_invalid_selectors_are_rejected_in_calicos_words(selector, message):
+    with pytest.raises(SelectorError) as error:
         parse(selector)
+    assert str(error.value) == message

@@ -97,9 +97,9 @@ def test_what_is_not_a_lab_object_is_reported_not_fatal(tmp_path):
     assert "this document is a str" in got[("script.yml", "warning")]
     assert "has no apiVersion or kind" in got[("half.yaml", "error")]
     assert "a Helm template" in got[("helm.yaml", "warning")]
-    assert "a Helm chart" in got[("chart", "warning")]
+    assert "this is a Helm chart: render it" in got[("chart/Chart.yaml", "error")]
     assert "not UTF-8" in got[("latin1.yaml", "error")]
-    assert "name it ippool1.yaml" in got[("ippool1", "warning")]
+    assert "rename it ippool1.yaml" in got[("ippool1", "warning")]
     assert not any(".github" in f.file for f in m.findings) and m.kubernetes_objects == []
 
 

@@ -17,6 +17,7 @@ class Case:
     requirement: str | None
     outcome: str        # passed | failed | skipped | error
     message: str
+    seconds: float = 0.0   # JUnit's time: setup, call and teardown
 
 
 @dataclasses.dataclass
@@ -39,6 +40,11 @@ class SuiteRun:
 
     def messages(self, requirement: str) -> str:
         return "\n".join(c.message for c in self.cases if c.requirement == requirement)
+
+    def case(self, name: str) -> Case:
+        """The one test case whose name ends with `name` (e.g. "test_the_deployment_rolls_out_the_lab_image")."""
+        [found] = [c for c in self.cases if c.name.endswith("." + name)]
+        return found
 
 
 def suite_argv(*args: str, workdir: Path, html: bool = True) -> list[str]:
@@ -107,5 +113,5 @@ def _read_junit(path: Path) -> list[Case]:
                 message = "\n".join(part for part in (node.get("message"), node.text) if part)
                 break
         cases.append(Case(f"{case.get('classname')}.{case.get('name')}", props.get("requirement"),
-                          outcome, message))
+                          outcome, message, float(case.get("time") or 0)))
     return cases
