@@ -47,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = load_manifests(config.stash[SETTINGS].manifests)
     html_report.protect_secrets(config.stash[MANIFESTS])
+    html_report.record_manifests(config, config.stash[SETTINGS].manifests)
     config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
 
 
