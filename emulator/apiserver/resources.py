@@ -137,11 +137,25 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget",
                  "PodDisruptionBudget", True, short_names=("pdb",),
                  subresources=(_status("PodDisruptionBudget"),), has_generation=True),
+    # Stored, never acted on, as on a minikube without the ingress addon: an Ingress needs a controller.
+    # networking.k8s.io's NetworkPolicy is left out: Calico would enforce it, the emulator would not.
+    ResourceType("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", False),
+    ResourceType("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", True, short_names=("ing",),
+                 subresources=(_status("Ingress"),), has_generation=True),
+    # Stored for the RBAC that hand-ins ship (calicoctl's ClusterRole and binding); the emulator's API
+    # server authorizes every request, so roles change nothing.
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding",
+                 "ClusterRoleBinding", False),
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", False),
+    ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True),
+    ResourceType("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True),
 )
 
-# Group order as `GET /apis` lists them on v1.35 (core legacy group is `/api`).
-BUILTIN_GROUP_ORDER = ("apps", "events.k8s.io", "policy", "apiextensions.k8s.io", "coordination.k8s.io",
-                       "discovery.k8s.io")
+# Group order as `GET /apis` lists them on v1.35 (core legacy group is `/api`); networking.k8s.io
+# (17200), policy (17100) and rbac.authorization.k8s.io (17000) by the aggregator's group priorities
+# (kubernetes pkg/controlplane/apiserver/aggregator.go and the kube-apiserver's own list).
+BUILTIN_GROUP_ORDER = ("apps", "events.k8s.io", "networking.k8s.io", "policy", "rbac.authorization.k8s.io",
+                       "apiextensions.k8s.io", "coordination.k8s.io", "discovery.k8s.io")
 
 
 def from_crd(crd: dict[str, Any]) -> list[ResourceType]:
