@@ -1,9 +1,9 @@
 """The cross-checks of handed-in reports: what a report claims against what the grader knows.
 
-Pure functions over the result blocks (fixtures/report/result.py); no files, no runs. Each flag is
-a prompt to look, with the reason in one line, never a verdict on its own (README "For graders").
-Facts behind the identity check: docs/platform.md (kube-system UID per cluster, a random systemUUID
-per minikube node container, one minikube CA per user account).
+Pure functions over the result blocks (fixtures/gate/result_block.py); no files, no runs. Each flag
+is a prompt to look, with the reason in one line, never a verdict on its own (README "For graders").
+The identity check rests on docs/platform.md §1.7: the kube-system UID is one cluster's, a node's
+systemUUID one node container's, the CA one minikube home's.
 """
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """One hand-in judged: the suite as a subprocess on the hand-in's manifests, against its own fresh
 emulated cluster, bounded by the per-hand-in limit.
 
-Isolation (docs/platform.md §...): the emulator listens on a port the kernel picks (127.0.0.1:0) and
+Isolation (docs/platform.md §18): the emulator listens on a port the kernel picks (127.0.0.1:0) and
 R13's local forward too, so parallel runs never share a port; each run has its own temporary folder
 (--basetemp: the emulator's kubeconfig lives there) and no pytest cache. At the limit the run gets
-SIGINT (pytest tears its fixtures down, the emulator included, and writes its report), then SIGKILL
-after a grace; the emulator runs in a session of its own, so any process still naming the run's
+SIGINT (pytest tears its fixtures down, the emulator included, and writes its report: docs/platform.md
+§16.4), then SIGKILL after a grace; the emulator runs in a session of its own, so any process still naming the run's
 folder is then ended by its id.
 """
 from __future__ import annotations

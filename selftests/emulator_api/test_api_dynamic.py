@@ -99,7 +99,7 @@ def test_apply_to_deployment_merges_containers_by_name(dynamic):
     assert deployments.server_side_apply(body=body, field_manager="conformance").metadata.generation == 2
 
 
-# calicoctl's RBAC as hand-ins ship it (docs/platform.md §1.7): a real kube-apiserver serves
+# calicoctl's RBAC as hand-ins ship it (docs/platform.md §18): a real kube-apiserver serves
 # rbac.authorization.k8s.io/v1 and networking.k8s.io/v1, so applying them must not fail.
 CALICOCTL_RBAC = [
     {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "calicoctl", "namespace": "kube-system"}},
