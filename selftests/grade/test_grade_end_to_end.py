@@ -17,7 +17,7 @@ import pytest
 from fixtures.gate.result_block import render
 from fixtures.report.screenshots import LAUNCH_ARGS, SYSTEM_CHROMIUM
 from selftests.grade.blocks import digests, honest
-from selftests.suite.runner import ROOT
+from selftests.suite.runner import ROOT, processes_mentioning
 
 SETS = ROOT / "selftests" / "gate" / "sets"
 GREEN, RED = "rgb(211, 243, 220)", "rgb(255, 220, 215)"    # the page's #d3f3dc and #ffdcd7
@@ -116,3 +116,17 @@ def test_the_folder_used_the_flags_and_the_links(page_rows):
     for row in rows.values():
         for url in row["links"]:
             assert Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)).is_file(), url
+
+
+def test_a_hand_in_past_the_limit_is_a_row_that_says_so_and_leaves_nothing_running(tmp_path):
+    """--limit: SIGINT, then SIGKILL, then the processes naming the run's folder (its emulator)."""
+    student = f"slow-{tmp_path.name}"
+    shutil.copytree(ROOT / "manifests", tmp_path / "class" / student)
+    out = tmp_path / "graded"
+    proc = subprocess.run([sys.executable, "-m", "grade", str(tmp_path / "class"), "--out", str(out), "--limit", "3"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    (row,) = csv.DictReader((out / "class.csv").open())
+    assert "timed-out: the suite did not finish within --limit 3 s" in row["flags"].split(" | ")
+    assert f"not judged: {student}" in proc.stderr
+    assert processes_mentioning(f"lab4-grade-{student}-") == []
