@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BadArguments, BadClass, BadRoster, shards.BadShards) as exc:
         print(f"grade: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("grade: interrupted: the hand-ins judged so far are in their folders; no class page was written",
+              file=sys.stderr)
+        return 130
 
 
 def grade(argv: list[str]) -> int:

@@ -101,14 +101,20 @@ def base_of_report(lab: Path, reported_files: list[str]) -> Path | None:
     """The folder under `lab` where the report's relative manifest paths resolve best (most files
     present; the shallowest on a tie): the student ran `--manifests` there."""
     best, best_score = None, 0
-    candidates = [lab] + sorted((Path(c) / d for c, ds, _ in os.walk(lab) for d in ds
-                                 if not any(part.startswith(".") for part in (Path(c) / d).relative_to(lab).parts)),
-                                key=lambda p: (len(p.parts), p.as_posix()))
-    for folder in candidates:
+    for folder in _folders(lab):
         score = sum(1 for rel in reported_files if (folder / rel).is_file())
         if score > best_score:
             best, best_score = folder, score
     return best
+
+
+def _folders(root: Path) -> list[Path]:
+    """`root` and every folder under it, hidden ones aside, shallowest first."""
+    found = [root]
+    for current, dirs, _ in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(current) / d for d in dirs]
+    return sorted(found, key=lambda p: (len(p.relative_to(root).parts), p.as_posix()))
 
 
 def judged_folder(hand_in: HandIn, reported_files: list[str] | None) -> Path:

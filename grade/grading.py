@@ -16,7 +16,7 @@ from grade.discovery import HandIn, judged_folder
 from grade.pool import run_all
 from grade.records import CRASHED, JUDGED, TIMED_OUT, Record
 from grade.roster import Entry
-from grade.runner import RunSpec, run_suite
+from grade.runner import RunSpec, run_suite, stop_all
 from grade.submitted import Submitted, find_submitted
 from grade.verdicts import own_verdicts
 
@@ -35,11 +35,19 @@ class Options:
 
 
 def grade_class(class_name: str, hand_ins: list[HandIn], roster: dict[str, Entry], options: Options) -> list[Record]:
-    rows = run_all(hand_ins, lambda hand_in: judge_safely(hand_in, roster.get(hand_in.student), options),
-                   workers=options.jobs, outcome=lambda r: (_failing(r), r.judged))
-    for row in rows:
+    students = [h.student for h in hand_ins]
+    # Written first, so that an interrupted grading's folder is still known as the grader's own.
+    shards.write_run(options.out, class_name=class_name, shard=options.shard, students=students,
+                     options=_jsonable(options))
+
+    def judge_and_keep(hand_in: HandIn) -> Record:
+        row = judge_safely(hand_in, roster.get(hand_in.student), options)
         records.save(row, options.out)
-    write_class(options.out, rows, class_name, options, [h.student for h in hand_ins])
+        return row
+
+    rows = run_all(hand_ins, judge_and_keep, workers=options.jobs, outcome=lambda r: (_failing(r), r.judged),
+                   on_interrupt=stop_all)
+    write_class(options.out, rows, class_name, options, students)
     return rows
 
 
@@ -59,7 +67,7 @@ def judge_safely(hand_in: HandIn, entry: Entry | None, options: Options) -> Reco
     """A hand-in that breaks the grader itself is a row that says so, never the end of the run."""
     try:
         return judge(hand_in, entry, options)
-    except Exception as exc:  # noqa: BLE001 -- the row carries it; the other hand-ins go on
+    except Exception as exc:  # the row carries it; the other hand-ins go on
         problem = f"the grader could not judge this hand-in: {type(exc).__name__}: {exc}".splitlines()[0]
         return Record(hand_in.student, hand_in.relative(hand_in.lab), hand_in.relative(hand_in.lab), [], CRASHED,
                       problem, 0.0, None, {}, flags=[Flag(crosscheck.SUITE_CRASHED, problem)])

@@ -38,7 +38,8 @@ class Progress:
 
 
 def run_all(jobs: Iterable[Job], work: Callable[[Job], Result], *, workers: int,
-            outcome: Callable[[Result], tuple[bool, bool]], stream=None) -> list[Result]:
+            outcome: Callable[[Result], tuple[bool, bool]], stream=None,
+            on_interrupt: Callable[[], None] | None = None) -> list[Result]:
     """work(job) for every job, `workers` at once, in the jobs' order; `outcome(result)` is
     (failing, judged) for the bar."""
     jobs = list(jobs)
@@ -62,7 +63,14 @@ def run_all(jobs: Iterable[Job], work: Callable[[Job], Result], *, workers: int,
                     bar.set_postfix_str(progress.render(), refresh=False)
                     bar.update()
 
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade") as executor:
+        executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade")
+        try:
             for future in [executor.submit(one, i) for i in range(len(jobs))]:
                 future.result()
+        except BaseException:   # Ctrl-C: no new hand-in starts, the running ones are told to stop
+            executor.shutdown(wait=False, cancel_futures=True)
+            if on_interrupt:
+                on_interrupt()
+            raise
+        executor.shutdown()
     return results

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +32,8 @@ GRACE = 20.0                                  # seconds from SIGINT to SIGKILL
 # R13 is left out unless asked for (README "For graders").
 NOT_THE_SUITES = ("-p", "no:hypothesispytest", "-p", "no:pytest-kind-ng")
 BROWSER_STEP = "test_r13"
+_RUNNING: set[subprocess.Popen] = set()   # the suite processes of this grading, for stop_all()
+_RUNNING_LOCK = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,13 +105,28 @@ def run_suite(spec: RunSpec) -> RunOutcome:
         with spec.output.open("w", encoding="utf-8", errors="replace") as sink:
             proc = subprocess.Popen(suite_argv(spec, workdir), cwd=ROOT, env=suite_env(spec), stdout=sink,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-            returncode = _wait(proc, spec.limit)
+            with _RUNNING_LOCK:
+                _RUNNING.add(proc)
+            try:
+                returncode = _wait(proc, spec.limit)
+            finally:
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(proc)
         seconds = time.perf_counter() - started
     finally:
         end_processes_naming(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
     return RunOutcome(returncode, seconds, spec.output.read_text(encoding="utf-8", errors="replace"),
                       _milestones(spec.milestones))
+
+
+def stop_all() -> None:
+    """The grading was interrupted: every running suite gets SIGINT, tears down and ends. The suites
+    run in sessions of their own, so the terminal's Ctrl-C reaches only the grader."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for proc in running:
+        _signal_group(proc, signal.SIGINT)
 
 
 def _wait(proc: subprocess.Popen, limit: float) -> int | None:
