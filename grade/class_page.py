@@ -10,13 +10,15 @@ import html
 import urllib.parse
 
 from fixtures.gate.result_block import REQUIREMENTS
-from grade.crosscheck import Flag
+from grade.crosscheck import NO_REPORT, SEVERAL_REPORTS, Flag
 from grade.records import Record
 
 TABLE_ID = "class"
 # What the emulator's verdicts can and cannot say (README "For graders").
 CLUSTER_BOUND = ("R1", "R2", "R12", "R13")
 CLUSTER_BOUND_NOTE = "on the emulator: says nothing about the student's own cluster"
+# Flags that only say what was handed in, shown quieter than the ones that ask the grader to look.
+NOTES = (NO_REPORT, SEVERAL_REPORTS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +107,8 @@ def _convergence(record: Record) -> str:
 def _flags(flags: list[Flag]) -> str:
     if not flags:
         return ""
-    items = "".join(f'<li class="flag" data-code="{_e(f.code)}"><b>{_e(f.code)}</b> {_e(f.text)}</li>' for f in flags)
+    items = "".join(f'<li class="{"flag note" if f.code in NOTES else "flag"}" data-code="{_e(f.code)}">'
+                    f"<b>{_e(f.code)}</b> {_e(f.text)}</li>" for f in flags)
     return f"<ul>{items}</ul>"
 
 
@@ -153,6 +156,7 @@ td.cluster-bound { opacity: 0.55; font-style: italic; }
 tr.status-crashed td.student, tr.status-timed-out td.student { background: #ffdcd7; }
 td.flags ul { margin: 0; padding-left: 16px; }
 td.flags li { color: #a40e26; }
+td.flags li.note { color: #57606a; }
 td.seconds { text-align: right; }
 tfoot td { background: #f6f8fa; font-weight: bold; text-align: center; }
 """
