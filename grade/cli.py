@@ -18,6 +18,9 @@ from grade.roster import BadRoster, read_roster
 
 DEFAULT_LIMIT = 300.0          # seconds per hand-in: above the suite's worst case at --timeout-factor 0.1
 DEFAULT_FACTOR = 0.1           # the emulator's quick timeline converges in seconds (README "For graders")
+# The emulated cluster's own delays (its quick timeline) times this: the same verdicts on the 30 real
+# hand-ins at 1, 0.3 and 0.1, and the same CPU; less of each run spent waiting for the emulator.
+DEFAULT_TIME_SCALE = 0.3
 DEFAULT_OUT = "graded"
 
 
@@ -40,6 +43,8 @@ def _grade_parser() -> argparse.ArgumentParser:
                         help=f"bound of one hand-in's run (default {DEFAULT_LIMIT:g})")
     parser.add_argument("--timeout-factor", type=float, default=DEFAULT_FACTOR, metavar="F",
                         help=f"the suite's --timeout-factor (default {DEFAULT_FACTOR:g})")
+    parser.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE, metavar="F",
+                        help=f"multiply the emulated cluster's delays (default {DEFAULT_TIME_SCALE:g})")
     parser.add_argument("--shard", type=str, default="1/1", metavar="I/N", help="judge the I-th of N stable slices")
     parser.add_argument("--screenshots", action="store_true", help="run R13 too (headless Chromium per hand-in)")
     return parser
@@ -67,13 +72,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def grade(argv: list[str]) -> int:
     args = _grade_parser().parse_args(argv)
-    _positive(jobs=args.jobs, limit=args.limit, timeout_factor=args.timeout_factor)
+    _positive(jobs=args.jobs, limit=args.limit, timeout_factor=args.timeout_factor, time_scale=args.time_scale)
     shard = shards.parse_shard(args.shard)
     folders = class_folders(args.class_dir)
     roster = read_roster(args.class_dir / ROSTER)
     prepare(args.class_dir, args.out)
     hand_ins = [find_hand_in(folder) for folder in folders if shard.holds(folder.name)]
-    options = Options(args.out, args.jobs, args.limit, args.timeout_factor, args.screenshots, shard)
+    options = Options(args.out, args.jobs, args.limit, args.timeout_factor, args.screenshots, shard, args.time_scale)
     rows = grade_class(args.class_dir.resolve().name, hand_ins, roster, options)
     unjudged = [r.student for r in rows if not r.judged]
     print(f"graded {len(rows)} hand-in(s) into {args.out / 'class.html'}"
@@ -91,7 +96,7 @@ def merge(argv: list[str]) -> int:
     rows = records.load_all(args.out)
     first = runs[0].get("options", {})
     options = Options(args.out, 1, first.get("limit", DEFAULT_LIMIT), first.get("timeout_factor", DEFAULT_FACTOR),
-                      bool(first.get("screenshots")), shards.ALL)
+                      bool(first.get("screenshots")), shards.ALL, first.get("time_scale", DEFAULT_TIME_SCALE))
     write_class(args.out, rows, runs[0].get("class", ""), options, [r.student for r in rows],
                 merged_from=[str(f) for f in args.folders])
     print(f"merged {len(rows)} hand-in(s) from {len(args.folders)} shard(s) into {args.out / 'class.html'}",
