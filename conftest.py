@@ -58,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = read_manifests(config.stash[SETTINGS])
     html_report.protect_secrets(config.stash[MANIFESTS])
+    html_report.record_manifests(config, config.stash[SETTINGS].manifests)
     config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
     config.pluginmanager.register(console.Console(config.stash[SETTINGS]), "lab4-console")
 

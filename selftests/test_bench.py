@@ -1,4 +1,4 @@
-"""`python -m bench --json --quick`: the figures of issue 7, measured for real, with sane values."""
+"""`python -m bench --json --quick`: the figures of issues 7 and 14, measured for real, with sane values."""
 import json
 import subprocess
 import sys
@@ -18,7 +18,7 @@ REPLICA_FAILURES = {"tests.test_r06_deployment::test_the_deployment_asks_for_two
 @pytest.fixture(scope="module")
 def figures() -> dict:
     proc = subprocess.run([sys.executable, "-m", "bench", "--json", "--quick"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=180)
+                          text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -45,3 +45,11 @@ def test_twenty_replicas_fail_only_the_count_and_the_rest_runs(figures):
     assert set(figures["replicas20_failed"]) == REPLICA_FAILURES
     assert "skipped" not in figures["replicas20_outcomes"]
     assert figures["replicas20_convergence_s"] < figures["replicas20_total_s"] < 60
+
+
+def test_the_grade_figure_grades_a_class_end_to_end(figures):
+    """--quick grades three hand-ins of the project's own sets side by side (the full run: the 30 real ones)."""
+    assert figures["grade_hand_ins"] == 3 and figures["grade_exit"] == 0 and figures["grade_not_judged"] == []
+    assert figures["grade_run_max_s"] <= figures["grade_wall_s"] < 3 * figures["grade_run_max_s"]
+    assert figures["grade_per_hand_in_s"] == pytest.approx(figures["grade_wall_s"] / 3, abs=0.02)
+    assert 0.05 < figures["grade_convergence_share"] < 1 and figures["grade_cpu_s"] > 0

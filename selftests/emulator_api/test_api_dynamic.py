@@ -6,7 +6,7 @@ import json
 
 import pytest
 from kubernetes.dynamic import DynamicClient
-from kubernetes.dynamic.exceptions import ConflictError, UnprocessibleEntityError
+from kubernetes.dynamic.exceptions import ConflictError, ResourceNotFoundError, UnprocessibleEntityError
 
 POOL = {"apiVersion": "crd.projectcalico.org/v1", "kind": "IPPool", "metadata": {"name": "rack-0-ippool"},
         "spec": {"cidr": "192.168.0.0/24", "blockSize": 26, "ipipMode": "Always", "natOutgoing": True,
@@ -97,3 +97,35 @@ def test_apply_to_deployment_merges_containers_by_name(dynamic):
     assert list(fields) == ['k:{"name":"app"}']
     body["spec"]["replicas"] = 3
     assert deployments.server_side_apply(body=body, field_manager="conformance").metadata.generation == 2
+
+
+# calicoctl's RBAC as hand-ins ship it (docs/platform.md §24): a real kube-apiserver serves
+# rbac.authorization.k8s.io/v1 and networking.k8s.io/v1, so applying them must not fail.
+CALICOCTL_RBAC = [
+    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "calicoctl", "namespace": "kube-system"}},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "calicoctl"},
+     "rules": [{"apiGroups": ["crd.projectcalico.org"], "resources": ["ippools"], "verbs": ["get", "list"]}]},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "calicoctl"},
+     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "calicoctl"},
+     "subjects": [{"kind": "ServiceAccount", "name": "calicoctl", "namespace": "kube-system"}]},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "frontend", "namespace": "default"},
+     "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+         "service": {"name": "frontend", "port": {"number": 3000}}}}]}}]}},
+]
+
+
+def test_rbac_and_ingress_objects_apply_as_on_a_real_apiserver(dynamic):
+    for body in CALICOCTL_RBAC:
+        kind = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
+        applied = kind.server_side_apply(body=body, field_manager="conformance",
+                                         namespace=body["metadata"].get("namespace"))
+        assert applied.metadata.name == body["metadata"]["name"] and applied.metadata.uid
+    roles = dynamic.resources.get(api_version="rbac.authorization.k8s.io/v1", kind="ClusterRole")
+    assert roles.namespaced is False and "calicoctl" in [r.metadata.name for r in roles.get().items]
+    assert dynamic.resources.get(api_version="networking.k8s.io/v1", kind="Ingress").short_names == ["ing"]
+
+
+def test_networking_network_policies_are_not_served_without_enforcement(dynamic):
+    """Calico enforces a Kubernetes NetworkPolicy and the emulator would not: better absent than ignored."""
+    with pytest.raises(ResourceNotFoundError):
+        dynamic.resources.get(api_version="networking.k8s.io/v1", kind="NetworkPolicy")

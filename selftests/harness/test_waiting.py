@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from fixtures.cluster.waiting import NotYet, WaitTimeout, wait_until
+from fixtures.cluster.waiting import CannotSucceed, NotYet, WaitTimeout, wait_until
 
 
 def test_returns_the_probe_value_once_it_holds():
@@ -36,3 +36,19 @@ def test_gives_up_at_its_bound_naming_the_last_state(caplog):
 def test_other_errors_are_not_swallowed():
     with pytest.raises(KeyError):
         wait_until("a bug", lambda: {}["missing"], timeout=1)
+
+
+def test_a_wait_that_cannot_succeed_ends_at_once_saying_why():
+    calls = []
+
+    def probe():
+        calls.append(1)
+        if len(calls) < 2:
+            raise NotYet("pods with an IP: 0/2")
+        raise CannotSucceed("no enabled IP pool selects node lab4")
+
+    started = time.monotonic()
+    with pytest.raises(CannotSucceed) as raised:
+        wait_until("the app pods to get IPs", probe, timeout=30, interval=0.05)
+    assert time.monotonic() - started < 1 and len(calls) == 2
+    assert str(raised.value) == "stopped waiting for the app pods to get IPs: no enabled IP pool selects node lab4"

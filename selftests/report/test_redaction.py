@@ -117,3 +117,18 @@ def test_the_final_scan_scrubs_written_files(known, tmp_path):
     found = redaction.scrub_files([dirty, clean, tmp_path / "absent.xml"])
     assert found == {dirty: 1}
     assert html.escape(PASSWORD) not in dirty.read_text() and clean.read_text() == "<testsuite/>"
+
+
+def test_the_result_blocks_escaped_form_is_redacted_and_scanned(known, tmp_path):
+    """The result block writes < > & as \\u escapes (fixtures/gate/result_block.py): a secret that got
+    there by any path is still found by the final scan, and render() redacts it on the way in."""
+    from fixtures.gate import result_block
+    known.add(PASSWORD)
+    escaped = json.dumps(PASSWORD)[1:-1].replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    page = tmp_path / "report.html"
+    page.write_text(result_block.render({"reason": PASSWORD}, redact=lambda text: text))   # a leak, on purpose
+    assert escaped in page.read_text() and PASSWORD not in page.read_text()
+    assert redaction.scrub_files([page]) == {page: 1}
+    assert escaped not in page.read_text() and MARK in page.read_text()
+    assert PASSWORD not in result_block.render({"reason": f"failed: {PASSWORD}"}) and MARK in result_block.render(
+        {"reason": PASSWORD})

@@ -23,8 +23,14 @@ def settings(**changes) -> Settings:
 
 
 def test_title_names_the_student_and_group():
-    assert html_report.title(settings()) == "ITMO lab 4 conformance report: Ivan Petrov, K3321"
-    assert html_report.title(settings(student=None, group=None)) == "ITMO lab 4 conformance report"
+    mine = settings(provider="minikube")
+    assert html_report.title(mine) == "ITMO lab 4 conformance report: Ivan Petrov, K3321"
+    assert html_report.title(settings(provider="minikube", student=None, group=None)) == "ITMO lab 4 conformance report"
+
+
+def test_the_title_says_when_the_report_was_made_on_the_emulator():
+    assert html_report.title(settings()) == ("ITMO lab 4 conformance report: Ivan Petrov, K3321 "
+                                             "(made on the emulated cluster, not a real one)")
 
 
 def test_run_metadata_says_who_when_and_where():
@@ -40,7 +46,8 @@ def test_the_summary_has_a_row_per_requirement_with_verdict_and_reason():
                        "R4": [Outcome("skipped", "not checked because R2 failed")]}
     identity = ClusterIdentity("minikube profile lab4", "5a409377-4a51-4152-9cb9-226ae05fbc8c",
                                (("lab4", "uuid-1"), ("lab4-m02", "uuid-2")), "AB:CD", {"Calico": "v3.31.3"})
-    block = html_report.summary_html(ledger, html_report.run_metadata(settings()), identity.rows())
+    block = html_report.summary_html(html_report.requirement_rows(ledger), html_report.run_metadata(settings()),
+                                     identity.rows())
     for req in TITLES:
         assert f"<td>{req}</td>" in block
     assert '<tr class="lab4-failed"><td>R2</td>' in block and "calico-node on lab4-m02 is not Ready" in block
@@ -59,11 +66,12 @@ def test_a_run_ended_early_says_so_and_what_it_did_not_reach():
     ledger.outcomes = {"R1": [Outcome("passed")], "R2": [Outcome("passed"), Outcome("not run", unfinished)],
                        "R6": [Outcome("not run", "not run: the run was ended by SIGTERM")]}
     kept = "minikube profile lab4 was created by this run and is kept (the run was ended by SIGTERM): ..."
-    block = html_report.summary_html(ledger, {}, {}, "the run was ended by SIGTERM", [kept])
+    block = html_report.summary_html(html_report.requirement_rows(ledger), {}, {}, ended="the run was ended by SIGTERM",
+                                     kept=[kept])
     assert "This run did not finish: the run was ended by SIGTERM." in block and kept in block
     assert '<tr class="lab4-not-run"><td>R2</td>' in block and unfinished in block
     assert "1 passed, 0 failed, 0 skipped, 2 not run (of 13)" in block
-    assert "did not finish" not in html_report.summary_html(ledger, {}, {})
+    assert "did not finish" not in html_report.summary_html(html_report.requirement_rows(ledger), {}, {})
 
 
 def test_the_summary_escapes_and_redacts(monkeypatch):
@@ -72,7 +80,7 @@ def test_the_summary_escapes_and_redacts(monkeypatch):
     monkeypatch.setattr(redaction, "KNOWN", known)
     ledger = Ledger()
     ledger.outcomes = {"R6": [Outcome("failed", "<b>hunter2-secret</b>")]}
-    block = html_report.summary_html(ledger, {"Student": "<script>"}, {})
+    block = html_report.summary_html(html_report.requirement_rows(ledger), {"Student": "<script>"}, {})
     assert "hunter2-secret" not in block and "<b>" not in block and "<script>" not in block
 
 

@@ -5,6 +5,7 @@ which cluster; and no planted secret reaches any file the run wrote or its outpu
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import ipaddress
 import json
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixtures import SUITE_VERSION
+from fixtures.gate import result_block
 from fixtures.report.requirements import TITLES
 from selftests.suite.conftest import QUICK
 from selftests.suite.runner import ROOT, run_suite
@@ -42,6 +45,8 @@ def planted_forms() -> set[str]:
         auth, blob = docker_config(user, password)
         for value in (user, password, auth, blob, html.escape(password)):
             forms.add(value)
+            # ... and as the result block writes it: JSON with < > & as \u escapes
+            forms.add(json.dumps(value)[1:-1].replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
             for shift in range(3):
                 encoded = base64.b64encode(b"\0" * shift + value.encode()).decode()
                 forms.add(encoded[(8 * shift + 5) // 6:(8 * (shift + len(value))) // 6])
@@ -161,6 +166,26 @@ def test_the_report_says_who_and_which_cluster(run, report):
     assert (environment["Student"], environment["Group"]) == (STUDENT, GROUP)
     assert environment["API server CA (SHA-256)"] == served_ca_fingerprint(run[0].workdir)   # a real CA, over TLS
     assert re.fullmatch(r"v\d+\.\d+\.\d+", environment["Calico"]) and environment["Kubernetes server"].startswith("v")
+
+
+def test_the_result_block_reads_back_as_the_report_shows_it(run, report):
+    """One machine-readable block (fixtures/gate/result_block.py) with what the top of the report says."""
+    data = result_block.read(report["html"])
+    environment = report["environment"]
+    assert (data["student"], data["group"], data["provider"], data["suite_version"]) == (
+        STUDENT, GROUP, "emulator", SUITE_VERSION)
+    assert data["cluster"]["kube_system_uid"] == environment["kube-system namespace UID"]
+    assert [f"{n['name']} ({n['system_uuid']})" for n in data["cluster"]["nodes"]] == \
+        environment["Nodes (systemUUID)"].split("; ")
+    summary = re.search(r'<table class="lab4-summary">(.*?)</table>', report["html"], re.S).group(1)
+    shown = dict(re.findall(r'<td>(R\d+)</td>.*?class="lab4-verdict">([^<]+)<', summary, re.S))
+    assert {req: entry["verdict"] for req, entry in data["requirements"].items()} == shown
+    manifests = Path(data["manifests"]["root"])   # --manifests: the module's copy, mirror-secret.yaml included
+    assert sorted(p.name for p in manifests.glob("*.yaml")) == sorted(data["manifests"]["files"])
+    on_disk = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(manifests.glob("*.yaml"))}
+    assert data["manifests"]["files"] == on_disk
+    title = re.search(r'<h1 id="title">([^<]*)</h1>', report["html"]).group(1)
+    assert title.endswith("(made on the emulated cluster, not a real one)") and "lab4-emulated" in report["html"]
 
 
 def test_the_junit_xml_carries_the_new_requirements(run):
