@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from aiohttp import web
@@ -82,6 +83,33 @@ class PodRuntime:
             return 126
         return await self._start(pod, container, image, argv, streams)
 
+    # ------------------------------------------------------------ hook: a container's own process
+
+    async def run_main(self, pod: dict, container: dict, write_line: Callable[[str], None]) -> int:
+        """The container's command and args (its PID 1), with no stdin, stdout and stderr line by line
+        into the container log (the kubelet's json-file log: one entry per line)."""
+        image = image_for(container.get("image", ""))
+        argv = list(container.get("command") or []) + list(container.get("args") or [])
+        pending = bytearray()
+
+        async def write(data: bytes) -> None:
+            pending.extend(data)
+            *lines, rest = bytes(pending).split(b"\n")
+            pending[:] = rest
+            for line in lines:
+                write_line(line.decode(errors="replace"))
+        no_input = asyncio.StreamReader()
+        no_input.feed_eof()
+        try:
+            if not self._executable(image, argv[0]):
+                # runc's start error; the kubelet reports it as exit code 128 (moby: the process never ran)
+                await write(_oci_not_found(argv[0]).encode())
+                return 128
+            return await self._start(pod, container, image, argv, Streams(no_input, write, write))
+        finally:
+            if pending:
+                write_line(pending.decode(errors="replace"))
+
     async def _start(self, pod: dict, container: dict, image: Image, argv: list[str], streams: Streams) -> int:
         env = self._process_env(pod, container, image)
         files = self._files(pod, container, image)
@@ -94,7 +122,8 @@ class PodRuntime:
             if name in SHELLS[image.shell]:
                 return await self._shell(command, command_streams, env, files, run)
             process = Process(pod, env, command_streams, files, self._network, self._resolver,
-                              resolv_conf(pod, self._view.nodes()), self._time_scale, image.workdir)
+                              resolv_conf(pod, self._view.nodes()), self._time_scale, image.workdir,
+                              self._view.now)
             return await run_applet(process, command)
 
         return await run(argv, streams)
