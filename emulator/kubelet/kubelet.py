@@ -365,8 +365,10 @@ class Kubelet:
 
     # --- the container's own command ----------------------------------------------------------------
     def _runs_command(self, container: Obj) -> bool:
+        """BusyBox images (busybox, alpine, node-alpine) with a command: the runtime emulates their
+        applets. Other images' commands (calico's binaries, CoreDNS) are not emulated: they run until stopped."""
         image = image_for(container["image"])
-        return (self.main_process is not None and not image.runs_lab_app and image.shell is not None
+        return (self.main_process is not None and not image.runs_lab_app and image.shell == "busybox"
                 and bool(container.get("command") or container.get("args")))
 
     def _run_command(self, pod: Obj, run: _PodRun, name: str, container_id: str) -> None:

@@ -2,7 +2,7 @@
 exec right after Running, the exec v5 exit status (client-go tools/remotecommand errorDecoderV4 reads
 metav1.Status reason NonZeroExitCode, details.causes[ExitCode]; kubectl exec exits with it), stdin,
 the container's own command (its log, its exit: kubelet kuberuntime Completed/Error, restartPolicy),
-and the usual applets."""
+the usual applets, and `kubectl run --rm -i` through pods/attach (kubectl pkg/cmd/run/run.go)."""
 from __future__ import annotations
 
 import json
@@ -137,3 +137,27 @@ def test_the_usual_applets_answer(kubectl):
     assert sh("date +%Y").strip().isdigit()
     assert "scope global eth0" in sh("ip addr")
     assert sh("sleep 1; echo slept") == "slept\n"
+
+
+def test_run_rm_i_prints_the_commands_output(kubectl):
+    # the process may end before kubectl attaches: kubectl then falls back to the log (kubectl run.go)
+    done = kubectl("run", "--rm", "-i", "--image=busybox", "t", "--", "sh", "-c", "echo hi", stdin="", timeout=40)
+    assert done.stdout.splitlines()[0] == "hi"
+    assert 'pod "t" deleted' in done.stdout
+
+
+def test_attach_streams_the_running_process_and_its_exit_code(kubectl):
+    # attach (kubelet remotecommand attach.go) joins the process while it runs; with restartPolicy Never
+    # kubectl run waits for the pod and exits with the container's code
+    done = kubectl("run", "--rm", "-i", "--restart=Never", "--image=busybox", "late", "--",
+                   "sh", "-c", "sleep 20; echo hi; exit 3", stdin="", check=False, timeout=40)
+    assert done.returncode == 3, done.stderr
+    assert "couldn't attach" not in done.stderr
+    assert done.stdout.splitlines()[0] == "hi"
+
+
+def test_attach_feeds_stdin_to_the_process(kubectl):
+    done = kubectl("run", "--rm", "-i", "--restart=Never", "--image=busybox", "echoer", "--", "cat",
+                   stdin="one\ntwo\n", timeout=40)
+    assert "couldn't attach" not in done.stderr
+    assert done.stdout.splitlines()[:2] == ["one", "two"]
