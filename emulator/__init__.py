@@ -241,7 +241,8 @@ class EmulatedCluster:
         self.pod_streams = runtime
         self.container_logs = ContainerLogs(self.logs, runtime.logs, build)
         self._controllers = ControllerManager(self.store, self.logs, runtime.logs, self.timeline, self.faults,
-                                              self.milestones_record, ids, self._rng, self.flavor)
+                                              self.milestones_record, ids, self._rng, self.flavor,
+                                              runtime.run_main)
         self._controllers.start(asyncio.get_running_loop())
 
     async def _listen(self) -> None:

@@ -35,6 +35,7 @@ class PodStreams(Protocol):
     """The hook another module provides for exec and port-forward (websocket) requests."""
     async def exec(self, request: web.Request, pod: dict[str, Any]) -> web.StreamResponse: ...
     async def portforward(self, request: web.Request, pod: dict[str, Any]) -> web.StreamResponse: ...
+    async def attach(self, request: web.Request, pod: dict[str, Any]) -> web.StreamResponse: ...
 
 
 class LogSource(Protocol):
@@ -293,7 +294,7 @@ class Handlers:
             return await self._scale(request, resource, target)
         elif sub.name == "log" and method == "GET":
             return self._log(request, target)
-        elif sub.name in ("exec", "portforward") and method in ("GET", "POST"):
+        elif sub.name in ("exec", "portforward", "attach") and method in ("GET", "POST"):
             return await self._stream(request, target, sub.name)
         elif sub.name == "binding" and method == "POST":
             return await self._bind(request, target)
@@ -369,7 +370,8 @@ class Handlers:
                 raise errors.bad_request(f"pod {target.name} does not have a host assigned")
             host = pod.get("status", {}).get("hostIP", node)
             raise errors.internal(f"error dialing backend: dial tcp {host}:10250: connect: connection refused")
-        return await (hook.exec(request, pod) if kind == "exec" else hook.portforward(request, pod))
+        streams = {"exec": hook.exec, "attach": hook.attach, "portforward": hook.portforward}
+        return await streams[kind](request, pod)
 
 
 def _verb(method: str, target: Target, watch: bool) -> str | None:

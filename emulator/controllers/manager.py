@@ -24,7 +24,7 @@ from ..base.reconcile import Reconciler
 from ..calico.calico_node import CalicoNode
 from ..calico.cni import Calico, HostLocal
 from ..calico.ipam import Ipam
-from ..kubelet.kubelet import Kubelet
+from ..kubelet.kubelet import Kubelet, MainProcess
 from ..kubelet.logs import LogBook
 from .accounts import APIServiceRegistrar, ClusterRoleAggregator, ServiceAccountsController
 from .daemonsets import DaemonSetController
@@ -48,7 +48,7 @@ class Controller(Protocol):
 class ControllerManager:
     def __init__(self, store: Store, logs: LogBook, app_log: Callable[[dict, str], str], timeline: Timeline,
                  faults: frozenset[str], milestones: Milestones, ids: Ids, rng: random.Random,
-                 flavor: Flavor) -> None:
+                 flavor: Flavor, main_process: MainProcess | None = None) -> None:
         self.store = store
         self.events = EventRecorder(store)
         self.ipam = Ipam(store, faults)
@@ -57,7 +57,7 @@ class ControllerManager:
         cni: Any = HostLocal(store) if NO_CALICO in faults else Calico(store, self.ipam)
         self.scheduler = Scheduler(store, self.events, timeline, faults, milestones, rng)
         self.kubelet = Kubelet(store, cni, self.events, logs, app_log, self.calico_node.felix_and_bird_ready,
-                               timeline, faults, milestones, ids, flavor)
+                               timeline, faults, milestones, ids, flavor, main_process)
         self.controllers: list[Controller] = [
             DeploymentController(store, self.events, milestones), ReplicaSetController(store, self.events),
             DaemonSetController(store, self.events), ReplicationManager(store, self.events),

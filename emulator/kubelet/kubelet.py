@@ -17,7 +17,8 @@ A new pod goes through the kubelet's SyncPod steps along the Timeline:
    CreateContainerConfigError, tried again every `kubelet_resync` (docs/platform.md §23.1, §23.2);
 4. readiness from `probes` every `probe_period` until every container is Ready.
 A started container may end (`container_exits`: OOMKilled, app-crashloop, a shell image without a
-command): terminated with its exit code, then restarted at once the first time and after a
+command), or its command, run by the pod runtime (`main_process`), returns (Completed or Error):
+terminated with its exit code, then restarted at once the first time and after a
 doubling CrashLoopBackOff later (Warning BackOff); its output goes to the log book, which keeps
 the previous instance for `logs --previous`.
 Deletion is graceful: Killing "Stopping container X", the pod unready at once, gone after
@@ -28,9 +29,10 @@ plus the build), and app-listening once every lab pod listens.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from ..apiserver.events import EventRecorder
 from ..apiserver.store import Event, Store, timestamp
@@ -60,6 +62,16 @@ class _PodRun:
     terminating: bool = False
     released: bool = False
     started: dict[str, float] = field(default_factory=dict)    # container -> start of this instance
+    processes: dict[str, asyncio.Future] = field(default_factory=dict)    # container -> its running command
+
+    def stop_processes(self) -> None:
+        for process in self.processes.values():
+            process.cancel()
+        self.processes.clear()
+
+
+MainProcess = Callable[[Obj, Obj, Callable[[str], None]], Awaitable[int]]
+"""Runs a container's command in the pod runtime, its output line by line to the log; returns its exit code."""
 
 
 def _ready_condition(pod: Obj) -> bool:
@@ -70,8 +82,10 @@ def _ready_condition(pod: Obj) -> bool:
 class Kubelet:
     def __init__(self, store: Store, cni: Any, events: EventRecorder, logs: LogBook,
                  app_log: Callable[[Obj, str], str], calico_ready: Callable[[str], bool], timeline: Timeline,
-                 faults: frozenset[str], milestones: Milestones, ids: Ids, flavor: Flavor) -> None:
+                 faults: frozenset[str], milestones: Milestones, ids: Ids, flavor: Flavor,
+                 main_process: MainProcess | None = None) -> None:
         self.store, self.cni, self.events, self.logs = store, cni, events, logs
+        self.main_process = main_process
         self.app_log, self.calico_ready = app_log, calico_ready
         self.timeline, self.faults, self.milestones, self.ids = timeline, faults, milestones, ids
         self.flavor = flavor
@@ -347,6 +361,8 @@ class Kubelet:
             return
         if planned:
             self._later(planned.after, self._exited, uid, name, container_id, planned)
+        elif self._runs_command(self._spec(pod, name, False)):
+            self._run_command(pod, run, name, container_id)
         self._app_started(pod, name, container_id, planned)
         self._probe(uid)
         self._next_container(uid)
@@ -415,6 +431,35 @@ class Kubelet:
             self.milestones.mark(f"app-pod-ready/{run.name}")
         if waiting_for:
             self._later(self.timeline.seconds(self.timeline.probe_period), self._probe, uid)
+
+    # --- the container's own command ----------------------------------------------------------------
+    def _runs_command(self, container: Obj) -> bool:
+        """BusyBox images (busybox, alpine, node-alpine) with a command: the runtime emulates their
+        applets. Other images' commands (calico's binaries, CoreDNS) are not emulated: they run until stopped."""
+        image = image_for(container["image"])
+        return (self.main_process is not None and not image.runs_lab_app and image.shell == "busybox"
+                and bool(container.get("command") or container.get("args")))
+
+    def _run_command(self, pod: Obj, run: _PodRun, name: str, container_id: str) -> None:
+        """The runtime runs the command; when it returns, the container has exited with its status
+        (kuberuntime: Completed for 0, Error otherwise)."""
+        uid = pod["metadata"]["uid"]
+
+        def log(line: str) -> None:
+            self.logs.append(run.namespace, run.name, name, line)
+
+        def ended(process: asyncio.Future) -> None:
+            if process.cancelled() or run.processes.get(name) is not process:
+                return
+            del run.processes[name]
+            code = process.result() if process.exception() is None else 128
+            exit_ = container_exits.Exit(0.0, code, "Completed" if code == 0 else "Error", ())
+            self._later(0, self._exited, uid, name, container_id, exit_)
+
+        assert self.main_process is not None
+        process = asyncio.ensure_future(self.main_process(pod, self._spec(pod, name, False), log))
+        run.processes[name] = process
+        process.add_done_callback(ended)
 
     # --- exits and restarts -----------------------------------------------------------------------
     def _exited(self, uid: str, name: str, container_id: str, planned: container_exits.Exit) -> None:
@@ -501,6 +546,7 @@ class Kubelet:
     # --- deletion ---------------------------------------------------------------------------------
     def _terminate(self, pod: Obj, run: _PodRun) -> None:
         run.terminating = True
+        run.stop_processes()
         for status in pod["status"].get("containerStatuses") or []:
             if "running" in status["state"]:
                 self._event(pod, "Normal", "Killing", f"Stopping container {status['name']}", status["name"])
@@ -534,5 +580,6 @@ class Kubelet:
     def _gone(self, pod: Obj) -> None:
         run = self._runs.pop(pod["metadata"]["uid"], None)
         if run is not None:
+            run.stop_processes()
             self._release(pod, run)
             self.logs.forget(run.namespace, run.name)

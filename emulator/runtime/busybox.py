@@ -1,12 +1,14 @@
 """The BusyBox applets of node:14-alpine (BusyBox 1.35) that the lab's exercises use, with
 their real output formats (mirror/busybox tag 1_35_0: networking/ping.c, nslookup.c, wget.c;
-docs/platform.md §5). Each applet reads the cluster through the network model and the
-stub resolver only."""
+coreutils/date.c, seq.c, ls.c; procps/uptime.c; docs/platform.md §5). Each applet reads the
+cluster through the network model and the stub resolver only."""
 from __future__ import annotations
 
 import asyncio
+import calendar
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -37,6 +39,7 @@ class Process:
     resolv_conf: ResolvConf
     time_scale: float
     workdir: str
+    clock: Callable[[], float] = time.time
 
     async def out(self, text: str | bytes) -> None:
         await self.streams.stdout(text.encode() if isinstance(text, str) else text)
@@ -421,16 +424,104 @@ async def wc(process: Process, argv: list[str]) -> int:
     return 0
 
 
+async def date(process: Process, argv: list[str]) -> int:
+    """date.c: the default format is "%a %b %e %H:%M:%S %Z %Y"; `+FMT` is strftime; the pod's TZ is UTC."""
+    options, operands = getopt(argv[1:], "uR")
+    fmt = "%a, %d %b %Y %H:%M:%S +0000" if options.get("R") else "%a %b %e %H:%M:%S UTC %Y"
+    if operands and operands[0].startswith("+"):
+        fmt = operands[0][1:].replace("%Z", "UTC").replace("%z", "+0000")
+    elif operands:
+        await process.err(f"date: invalid date '{operands[0]}'\n")
+        return 1
+    await process.out(time.strftime(fmt, time.gmtime(process.clock())) + "\n")
+    return 0
+
+
+async def uptime(process: Process, argv: list[str]) -> int:
+    """uptime.c: " HH:MM:SS up [D day(s), ]H:MM|M min,  load average: a, b, c" (the kernel's uptime:
+    here, since the pod's start, as the emulated nodes keep no boot time)."""
+    now = process.clock()
+    started = _timestamp((process.pod.get("status") or {}).get("startTime")) or now
+    up = int(max(0.0, now - started))
+    days, minutes = up // 86400, up // 60 % 1440
+    text = time.strftime(" %H:%M:%S up ", time.gmtime(now))
+    if days:
+        text += f"{days} day{'s' if days != 1 else ''}, "
+    text += f"{minutes // 60:2}:{minutes % 60:02}, " if minutes >= 60 else f"{minutes} min, "
+    await process.out(text + " load average: 0.42, 0.35, 0.30\n")
+    return 0
+
+
+def _timestamp(text: str | None) -> float | None:
+    if not text:
+        return None
+    return float(calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")))
+
+
+async def seq(process: Process, argv: list[str]) -> int:
+    """seq.c: `seq [-w] [-s SEP] [FIRST [INC]] LAST`, one number per line by default."""
+    options, operands = getopt(argv[1:], "ws:")
+    if not 1 <= len(operands) <= 3:
+        raise UsageError("")
+    try:
+        numbers = [float(o) for o in operands]
+    except ValueError:
+        await process.err(f"seq: invalid number '{next(o for o in operands if not _is_number(o))}'\n")
+        return 1
+    first, step, last = (1.0, 1.0, numbers[0]) if len(numbers) == 1 else \
+        (numbers[0], 1.0, numbers[1]) if len(numbers) == 2 else tuple(numbers)
+    values, value = [], first
+    while step and (value <= last if step > 0 else value >= last) and len(values) < 1_000_000:
+        values.append(value)
+        value = first + step * len(values)
+    shown = [f"{v:g}" if v != int(v) else str(int(v)) for v in values]
+    if options.get("w") and shown:
+        width = max(len(s) for s in shown)
+        shown = [s.zfill(width) for s in shown]
+    separator = str(options.get("s", "\n"))
+    await process.out(separator.join(shown) + "\n" if shown else "")
+    return 0
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+_ROOT = ("bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys",
+         "tmp", "usr", "var")
+
+
+async def ls(process: Process, argv: list[str]) -> int:
+    """ls.c without a terminal: one name per line, sorted. The emulated filesystem knows only
+    the root's directories, /etc's mounted files and what commands wrote."""
+    _, operands = getopt(argv[1:], "1alhtrSAdF")
+    status = 0
+    for operand in operands or ["."]:
+        path = process.files.path(operand)
+        names = process.files.listing(path, _ROOT if path == "/" else ())
+        if names is None:
+            await process.err(f"ls: {operand}: No such file or directory\n")
+            status = 1
+        else:
+            await process.out("".join(name + "\n" for name in names))
+    return status
+
+
 APPLETS: dict[str, Applet] = {
+    "date": date, "uptime": uptime, "seq": seq, "ls": ls,
     "ping": ping, "nslookup": nslookup, "wget": wget, "hostname": hostname, "env": env,
     "printenv": printenv, "cat": cat, "echo": echo, "true": true, "false": false, "sleep": sleep,
     "pwd": pwd, "whoami": whoami, "ip": ip, "grep": grep, "head": head, "tail": tail, "wc": wc,
 }
-"""Applets this emulation implements (the real BusyBox has more: traceroute, ls, ps, ...)."""
+"""Applets this emulation implements (the real BusyBox has more: traceroute, ps, ...)."""
 
 # calico/node (UBI + bash) has coreutils but none of the BusyBox network tools
 COREUTILS = frozenset({"hostname", "env", "printenv", "cat", "echo", "true", "false", "sleep", "pwd", "whoami",
-                       "grep", "head", "tail", "wc"})
+                       "grep", "head", "tail", "wc", "date", "uptime", "seq", "ls"})
 
 
 async def run_applet(process: Process, argv: list[str]) -> int:

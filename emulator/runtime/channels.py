@@ -93,12 +93,13 @@ class ExecOptions:
     tty: bool
 
     @classmethod
-    def from_query(cls, query: Mapping) -> "ExecOptions":
+    def from_query(cls, query: Mapping, attach: bool = False) -> "ExecOptions":
+        """attach: PodAttachOptions, the same flags without a command (the container's own process)."""
         def flag(name: str) -> bool:
             return parse_bool(query.getall(name, []))
 
         tty = flag("tty")
-        command = query.getall("command", [])
+        command = ["attach"] if attach else query.getall("command", [])
         options = cls(command=list(command), container=query.get("container"),
                       stdin=flag("stdin"), stdout=flag("stdout"),
                       # kubelet httpstream.go NewOptions: tty with stderr bypasses stderr

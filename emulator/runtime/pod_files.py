@@ -27,3 +27,14 @@ class PodFiles:
             return
         before = (self.read(path) or b"") if append else b""
         self._written[path] = before + data
+
+    def listing(self, directory: str, always: tuple[str, ...] = ()) -> list[str] | None:
+        """The names directly under `directory` (sorted), or None when nothing is known there."""
+        prefix = directory.rstrip("/") + "/"
+        known = set(always) | {path[len(prefix):].split("/", 1)[0]
+                               for path in [*self._mounted(), *self._written] if path.startswith(prefix)}
+        if directory in self._written or directory in self._mounted():
+            return [directory.rsplit("/", 1)[-1]]
+        if not known and directory not in (self._workdir, "/"):
+            return None
+        return sorted(known)

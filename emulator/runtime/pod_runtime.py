@@ -3,6 +3,8 @@
     runtime = PodRuntime(view)                       # view: a ClusterView
     await runtime.exec(request, pod)        -> web.StreamResponse
     await runtime.portforward(request, pod) -> web.StreamResponse
+    await runtime.attach(request, pod)      -> web.StreamResponse (the container's own process)
+    runtime.run_main(pod, container, log)   -> awaitable exit code (the kubelet starts a container's command)
     runtime.logs(pod, container)            -> str
 
 The container runtime imitated is minikube's default, Docker through cri-dockerd: an exec of a
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
 from aiohttp import web
@@ -60,6 +63,7 @@ class PodRuntime:
         self._resolver = StubResolver(self._network, CoreDNS(view), time_scale)
         self._written: dict[tuple[str, str], dict[str, bytes]] = {}
         self._builds: dict[tuple[str, str, float], react_app.BuiltApp] = {}
+        self._mains: dict[tuple[str, str], _MainProcess] = {}
 
     # ------------------------------------------------------------ hook: exec
 
@@ -92,6 +96,72 @@ class PodRuntime:
             return 126
         return await self._start(pod, container, image, argv, streams)
 
+    # ------------------------------------------------------------ hook: a container's own process
+
+    def run_main(self, pod: dict, container: dict, write_line: Callable[[str], None]) -> Awaitable[int]:
+        """The container's command and args (its PID 1): stdin only with spec `stdin` (through attach),
+        stdout and stderr line by line into the container log (the kubelet's json-file log). It is
+        attachable from the moment the kubelet starts it, before the status says running."""
+        key = (pod["metadata"].get("uid", pod["metadata"]["name"]), container["name"])
+        main = self._mains[key] = _MainProcess(bool(container.get("stdin")), bool(container.get("stdinOnce")))
+        return self._run_main(pod, container, write_line, key, main)
+
+    async def _run_main(self, pod: dict, container: dict, write_line: Callable[[str], None],
+                        key: tuple[str, str], main: "_MainProcess") -> int:
+        image = image_for(container.get("image", ""))
+        argv = list(container.get("command") or []) + list(container.get("args") or [])
+        pending = bytearray()
+
+        async def write(data: bytes) -> None:
+            for listener in list(main.listeners):
+                await listener(data)
+            pending.extend(data)
+            *lines, rest = bytes(pending).split(b"\n")
+            pending[:] = rest
+            for line in lines:
+                write_line(line.decode(errors="replace"))
+        try:
+            if not self._executable(image, argv[0]):
+                # runc's start error; the kubelet reports it as exit code 128 (moby: the process never ran)
+                await write(_oci_not_found(argv[0]).encode())
+                return 128
+            return await self._start(pod, container, image, argv, Streams(main.stdin, write, write))
+        finally:
+            main.done.set()
+            if self._mains.get(key) is main:
+                del self._mains[key]
+            if pending:
+                write_line(pending.decode(errors="replace"))
+
+    # ------------------------------------------------------------ hook: attach
+
+    async def attach(self, request: web.Request, pod: dict) -> web.StreamResponse:
+        """kubelet cri/streaming/remotecommand/attach.go ServeAttach: the exec channels joined to the
+        container's own process (its output from now on, stdin if spec stdin), ending when the process
+        ends or the client leaves, with a Success status (kubectl reads the exit code from the pod)."""
+        try:
+            options = ExecOptions.from_query(request.query, attach=True)
+            container = _running_container(pod, options.container)
+            session = await ExecSession.open(request, options)
+        except ProtocolRejected as rejected:
+            return rejected.response()
+        main = self._mains.get((pod["metadata"].get("uid", pod["metadata"]["name"]), container["name"]))
+        if main is None:
+            # the lab app's process is not emulated: attach stays until the client leaves; any other
+            # container's process has already ended
+            if image_for(container.get("image", "")).runs_lab_app:
+                await session.client_gone.wait()
+            return await session.finish(0)
+        main.listeners.add(session.write_stdout)
+        feed = asyncio.ensure_future(main.feed_from(session.stdin))
+        ended = asyncio.ensure_future(main.done.wait())
+        gone = asyncio.ensure_future(session.client_gone.wait())
+        await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
+        main.listeners.discard(session.write_stdout)
+        for task in (feed, ended, gone):
+            task.cancel()
+        return await session.finish(0)
+
     async def _start(self, pod: dict, container: dict, image: Image, argv: list[str], streams: Streams) -> int:
         env = self._process_env(pod, container, image)
         files = self._files(pod, container, image)
@@ -104,7 +174,8 @@ class PodRuntime:
             if name in SHELLS[image.shell]:
                 return await self._shell(command, command_streams, env, files, run)
             process = Process(pod, env, command_streams, files, self._network, self._resolver,
-                              resolv_conf(pod, self._view.nodes()), self._time_scale, image.workdir)
+                              resolv_conf(pod, self._view.nodes()), self._time_scale, image.workdir,
+                              self._view.now)
             return await run_applet(process, command)
 
         return await run(argv, streams)
@@ -217,6 +288,26 @@ class PodRuntime:
                 hostname=pod_hostname(pod), ip=(pod.get("status") or {}).get("podIP"),
                 built_at=started + self._build_seconds)
         return self._builds[key]
+
+
+class _MainProcess:
+    """A container's own process as attach sees it: its stdin (open only with spec `stdin`; closed
+    after the first attach ends with `stdinOnce`), who listens to its output, and whether it ended."""
+
+    def __init__(self, stdin: bool, stdin_once: bool):
+        self.stdin = asyncio.StreamReader()
+        if not stdin:
+            self.stdin.feed_eof()
+        self.stdin_once = stdin_once
+        self.listeners: set[Callable[[bytes], Awaitable[None]]] = set()
+        self.done = asyncio.Event()
+
+    async def feed_from(self, client: asyncio.StreamReader) -> None:
+        while data := await client.read(65536):
+            if not self.stdin.at_eof():
+                self.stdin.feed_data(data)
+        if self.stdin_once and not self.stdin.at_eof():
+            self.stdin.feed_eof()
 
 
 def _container(pod: dict, name: str | None) -> dict | None:

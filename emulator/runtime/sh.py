@@ -1,7 +1,10 @@
 """The shell language of `sh -c "<script>"`: quoting, $VAR expansion, `;` `&&` `||` `|` `&`,
-and the simple redirections (`>`, `>>`, `<`, `2>`, `2>&1`, `>&2`). Commands run one at a time;
-a pipeline hands each command's whole output to the next. Control flow (if/for/while), command
-substitution and globbing are not emulated."""
+the simple redirections (`>`, `>>`, `<`, `2>`, `2>&1`, `>&2`), and the compound commands
+`while`/`until ... do ... done`, `for NAME in WORDS; do ... done` and `if ... then ... elif ... else ... fi`
+(POSIX Shell Command Language §2.9.4, as BusyBox ash parses them: mirror/busybox shell/ash.c
+parse_command; a missing keyword is `syntax error: unexpected end of file (expecting "done")`).
+Commands run one at a time; a pipeline hands each command's whole output to the next. Command
+substitution, functions, `case`, `break`/`continue` and globbing are not emulated."""
 from __future__ import annotations
 
 import asyncio
@@ -148,6 +151,30 @@ class Command:
     redirects: list[tuple[str, Word | None]] = field(default_factory=list)
 
 
+Sequence = list[tuple[str, list]]
+"""[(condition, pipeline)]: condition is ";" (always), "&&" or "||" from the operator before."""
+
+
+@dataclass
+class Loop:
+    condition: Sequence
+    body: Sequence
+    until: bool
+
+
+@dataclass
+class ForLoop:
+    name: str
+    values: list[Word]
+    body: Sequence
+
+
+@dataclass
+class IfClause:
+    branches: list[tuple[Sequence, Sequence]]
+    otherwise: Sequence | None
+
+
 class Shell:
     def __init__(self, variables: dict[str, str], run: Runner,
                  read_file: Callable[[str], bytes | None], write_file: Callable[[str, bytes, bool], None]):
@@ -159,26 +186,53 @@ class Shell:
 
     async def run_script(self, script: str, streams: Streams) -> int:
         try:
-            lists = _and_or_lists(tokenize(script))
+            lists = _Parser(tokenize(script)).script()
         except ShellSyntaxError as error:
             await streams.stderr(f"sh: syntax error: {error}\n".encode())
             return 2
         try:
-            for condition, pipeline in lists:
-                if condition == "&&" and self.status != 0 or condition == "||" and self.status == 0:
-                    continue
-                self.status = await self._pipeline(pipeline, streams)
+            await self._sequence(lists, streams)
         except ShellExit as leave:
             return leave.code
         return self.status
 
-    async def _pipeline(self, commands: list[Command], streams: Streams) -> int:
+    async def _sequence(self, lists: Sequence, streams: Streams) -> int:
+        for condition, pipeline in lists:
+            if condition == "&&" and self.status != 0 or condition == "||" and self.status == 0:
+                continue
+            self.status = await self._pipeline(pipeline, streams)
+        return self.status
+
+    async def _compound(self, command: Loop | ForLoop | IfClause, streams: Streams) -> int:
+        status = 0
+        if isinstance(command, Loop):
+            while True:
+                # a loop without a blocking command must not starve the other pods' processes
+                await asyncio.sleep(0)
+                if (await self._sequence(command.condition, streams) == 0) == command.until:
+                    return status
+                status = await self._sequence(command.body, streams)
+        if isinstance(command, ForLoop):
+            for value in [word.expand(self.variables) for word in command.values]:
+                await asyncio.sleep(0)
+                self.variables[command.name] = value
+                status = await self._sequence(command.body, streams)
+            return status
+        for condition, body in command.branches:
+            if await self._sequence(condition, streams) == 0:
+                return await self._sequence(body, streams)
+        return await self._sequence(command.otherwise, streams) if command.otherwise else 0
+
+    async def _pipeline(self, commands: list, streams: Streams) -> int:
         stdin, status = streams.stdin, 0
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
             captured = bytearray()
             stage = Streams(stdin, streams.stdout if last else _appender(captured), streams.stderr)
-            status = await self._command(command, stage)
+            if isinstance(command, Command):
+                status = await self._command(command, stage)
+            else:
+                status = await self._compound(command, stage)
             stdin = _reader_of(bytes(captured))
         return status
 
@@ -234,37 +288,144 @@ class Shell:
         return write
 
 
-def _and_or_lists(tokens: list[Word | str]) -> list[tuple[str, list[Command]]]:
-    """[(condition, pipeline)]: condition is ";" (always), "&&" or "||" from the operator before."""
-    result: list[tuple[str, list[Command]]] = []
-    condition, pipeline, command = ";", [], Command()
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if isinstance(token, Word):
-            command.words.append(token)
-        elif token in _REDIRECTS:
-            target = None
-            if token not in ("2>&1", ">&2", "1>&2"):
-                index += 1
-                if index >= len(tokens) or not isinstance(tokens[index], Word):
-                    raise ShellSyntaxError(f"unexpected redirection {token}")
-                target = tokens[index]
-            command.redirects.append((token, target))
-        elif token == "|":
-            pipeline.append(command)
-            command = Command()
-        else:
-            pipeline.append(command)
-            if any(c.words or c.redirects for c in pipeline):
+_KEYWORDS = frozenset({"while", "until", "for", "if", "then", "elif", "else", "fi", "do", "done", "in"})
+
+
+class _Parser:
+    """Recursive descent over the tokens; a keyword counts only where a command starts."""
+
+    def __init__(self, tokens: list[Word | str]):
+        self._tokens, self._index = tokens, 0
+
+    def script(self) -> Sequence:
+        lists = self._sequence(frozenset())
+        if self._peek() is not None:
+            raise ShellSyntaxError(f"unexpected {self._describe()}")
+        return lists
+
+    def _peek(self) -> Word | str | None:
+        return self._tokens[self._index] if self._index < len(self._tokens) else None
+
+    def _keyword(self) -> str | None:
+        token = self._peek()
+        literal = token.literal if isinstance(token, Word) else None
+        return literal if literal in _KEYWORDS else None
+
+    def _describe(self) -> str:
+        token = self._peek()
+        if token is None:
+            return "end of file"
+        text = token.literal if isinstance(token, Word) else token
+        return f'"{text}"' if text != "\n" else "newline"
+
+    def _skip(self, separators: tuple[str, ...] = (";", "\n")) -> None:
+        while self._peek() in separators:
+            self._index += 1
+
+    def _expect(self, keyword: str) -> None:
+        if self._keyword() != keyword:
+            raise ShellSyntaxError(f'unexpected {self._describe()} (expecting "{keyword}")')
+        self._index += 1
+
+    def _sequence(self, stops: frozenset[str]) -> Sequence:
+        result: Sequence = []
+        condition = ";"
+        while True:
+            self._skip()
+            if self._peek() is None or self._keyword() in stops:
+                return result
+            pipeline = self._pipeline()
+            if pipeline:
                 result.append((condition, pipeline))
-            condition = token if token in ("&&", "||") else ";"
-            pipeline, command = [], Command()
-        index += 1
-    pipeline.append(command)
-    if any(c.words or c.redirects for c in pipeline):
-        result.append((condition, pipeline))
-    return result
+            token = self._peek()
+            if token in ("&&", "||"):
+                condition = str(token)
+                self._index += 1
+                self._skip(("\n",))
+            elif token in (";", "\n", "&"):
+                condition = ";"
+                self._index += 1
+            elif token is None or self._keyword() in stops:
+                return result
+            else:
+                raise ShellSyntaxError(f"unexpected {self._describe()}")
+
+    def _pipeline(self) -> list:
+        commands: list = [self._command()]
+        while self._peek() == "|":
+            self._index += 1
+            self._skip(("\n",))
+            commands.append(self._command())
+        return [c for c in commands if not isinstance(c, Command) or c.words or c.redirects]
+
+    def _command(self) -> Command | Loop | ForLoop | IfClause:
+        keyword = self._keyword()
+        if keyword in ("while", "until"):
+            self._index += 1
+            condition = self._sequence(frozenset({"do"}))
+            self._expect("do")
+            body = self._sequence(frozenset({"done"}))
+            self._expect("done")
+            return Loop(condition, body, until=keyword == "until")
+        if keyword == "for":
+            return self._for()
+        if keyword == "if":
+            return self._if()
+        if keyword in _KEYWORDS - {"in"}:
+            raise ShellSyntaxError(f"unexpected {self._describe()}")
+        return self._simple()
+
+    def _for(self) -> ForLoop:
+        self._index += 1
+        name = self._peek()
+        if not isinstance(name, Word) or not name.literal or not _NAME.fullmatch(name.literal):
+            raise ShellSyntaxError("bad for loop variable")
+        self._index += 1
+        values: list[Word] = []
+        self._skip(("\n",))
+        if self._keyword() == "in":
+            self._index += 1
+            while isinstance(self._peek(), Word):
+                values.append(self._tokens[self._index])
+                self._index += 1
+        self._skip()
+        self._expect("do")
+        body = self._sequence(frozenset({"done"}))
+        self._expect("done")
+        return ForLoop(name.literal, values, body)
+
+    def _if(self) -> IfClause:
+        branches, otherwise = [], None
+        keyword = "if"
+        while keyword in ("if", "elif"):
+            self._index += 1
+            condition = self._sequence(frozenset({"then"}))
+            self._expect("then")
+            branches.append((condition, self._sequence(frozenset({"elif", "else", "fi"}))))
+            keyword = self._keyword()
+        if keyword == "else":
+            self._index += 1
+            otherwise = self._sequence(frozenset({"fi"}))
+        self._expect("fi")
+        return IfClause(branches, otherwise)
+
+    def _simple(self) -> Command:
+        command = Command()
+        while (token := self._peek()) is not None:
+            if isinstance(token, Word):
+                command.words.append(token)
+            elif token in _REDIRECTS:
+                target = None
+                if token not in ("2>&1", ">&2", "1>&2"):
+                    self._index += 1
+                    target = self._peek()
+                    if not isinstance(target, Word):
+                        raise ShellSyntaxError(f"unexpected redirection {token}")
+                command.redirects.append((token, target))
+            else:
+                break
+            self._index += 1
+        return command
 
 
 def _appender(buffer: bytearray) -> Callable[[bytes], Awaitable[None]]:

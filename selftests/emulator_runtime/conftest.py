@@ -153,3 +153,10 @@ def cluster(served):
     served.view.faults.clear()
     served.view.clock = served.view.__class__().clock
     return served
+
+
+@pytest.fixture
+def cluster_scale() -> float:
+    """The whole emulated cluster (selftests/conftest.py emulated_cluster) at 1/20 of its delays:
+    a pod's `sleep 5` is a quarter of a second."""
+    return 0.05
