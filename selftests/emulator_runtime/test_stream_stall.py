@@ -1,7 +1,8 @@
 """Fault stream-stall, on the wire (wss://, as the emulated cluster serves) and through the suite's
-Kube: a stream that sends one frame and then stays open and silent, as a real kubelet keeps a silent stream open for its 4 h streaming idle
-timeout (docs/platform.md §4.5). On the main this issue starts from, Kube.exec blocks for ever on such
-a stream (ws_client.py read_stdout with timeout=None) and the page load hangs its worker."""
+Kube: a stream that sends one frame and then stays open and silent, as a real kubelet keeps a silent
+stream open for its 4 h streaming idle timeout (docs/platform.md §4.5). On the main this issue starts
+from, Kube.exec blocks for ever on such a stream (ws_client.py read_stdout with timeout=None) and the
+page load hangs its worker."""
 import threading
 import time
 from urllib.parse import urlencode
