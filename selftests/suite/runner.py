@@ -58,12 +58,10 @@ def suite_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **extra}
 
 
-def run_suite(*args: str, workdir: Path, timeout: float = 300, html: bool = True,
-              prefix: tuple[str, ...] = (), env: dict[str, str] | None = None) -> SuiteRun:
-    """html=False leaves the report options to `args` (or to the suite's defaults); `prefix` goes
-    before the command (e.g. `timeout -s TERM 20`), `env` is added to the environment."""
-    proc = subprocess.run([*prefix, *suite_argv(*args, workdir=workdir, html=html)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env=suite_env(**(env or {})))
+def run_suite(*args: str, workdir: Path, timeout: float = 300, html: bool = True) -> SuiteRun:
+    """html=False leaves the report options to `args` (or to the suite's defaults)."""
+    proc = subprocess.run(suite_argv(*args, workdir=workdir, html=html), cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=suite_env())
     return read_run(proc.returncode, proc.stdout + proc.stderr, workdir)
 
 
