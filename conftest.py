@@ -58,7 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Read once: their Secrets must be known before anything is logged, and R11 checks the same read.
     config.stash[MANIFESTS] = read_manifests(config.stash[SETTINGS])
     html_report.protect_secrets(config.stash[MANIFESTS])
-    html_report.record_manifests(config, config.stash[SETTINGS].manifests)
+    html_report.record_manifests(config, config.stash[MANIFESTS])
     config.pluginmanager.register(html_report.Title(config.stash[SETTINGS]), "lab4-report-title")
     config.pluginmanager.register(console.Console(config.stash[SETTINGS]), "lab4-console")
 
@@ -132,7 +132,8 @@ def cluster(pytestconfig: pytest.Config, settings: Settings, tmp_path_factory: p
     except SetupError as exc:
         console.stop_run(pytestconfig, f"cannot set up the cluster: {exc}")
     except KeyboardInterrupt as exc:     # ended while the cluster was being made: say what is left
-        if notice := getattr(exc, "left_behind", None):
+        notice = getattr(exc, "left_behind", None)
+        if notice:
             pytestconfig.stash[TERMINATION].kept.append(notice)
             _say(pytestconfig, notice)
         raise

@@ -344,8 +344,11 @@ class Kubelet:
         now = time.time()
         statuses[index] = pod_status.running(self._spec(pod, name, init), container_id, timestamp(now), restarts, last)
         run.started[name] = now
-        planned = None if init else container_exits.planned_exit(self._spec(pod, name, False), self.timeline,
-                                                                 self.faults)
+        # a command the pod runtime runs ends when it returns; container_exits' one-shot rule is its stand-in
+        # where no runtime runs commands
+        spec = self._spec(pod, name, False)
+        planned = None if init or self._runs_command(spec) else container_exits.planned_exit(spec, self.timeline,
+                                                                                             self.faults)
         if planned and planned.after <= 0:
             # it ends before the kubelet's next relist (PLEG): the API never shows it running
             self._event(pod, "Normal", "Started", f"Started container: {name}", name)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from kubernetes.dynamic import DynamicClient
-from kubernetes.dynamic.exceptions import ConflictError, ResourceNotFoundError, UnprocessibleEntityError
+from kubernetes.dynamic.exceptions import ConflictError, UnprocessibleEntityError
 
 POOL = {"apiVersion": "crd.projectcalico.org/v1", "kind": "IPPool", "metadata": {"name": "rack-0-ippool"},
         "spec": {"cidr": "192.168.0.0/24", "blockSize": 26, "ipipMode": "Always", "natOutgoing": True,
@@ -123,9 +123,3 @@ def test_rbac_and_ingress_objects_apply_as_on_a_real_apiserver(dynamic):
     roles = dynamic.resources.get(api_version="rbac.authorization.k8s.io/v1", kind="ClusterRole")
     assert roles.namespaced is False and "calicoctl" in [r.metadata.name for r in roles.get().items]
     assert dynamic.resources.get(api_version="networking.k8s.io/v1", kind="Ingress").short_names == ["ing"]
-
-
-def test_networking_network_policies_are_not_served_without_enforcement(dynamic):
-    """Calico enforces a Kubernetes NetworkPolicy and the emulator would not: better absent than ignored."""
-    with pytest.raises(ResourceNotFoundError):
-        dynamic.resources.get(api_version="networking.k8s.io/v1", kind="NetworkPolicy")
