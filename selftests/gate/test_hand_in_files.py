@@ -79,6 +79,19 @@ def test_a_value_its_tag_cannot_make_is_a_finding(tmp_path, value):
     assert "does not fit its YAML tag" in about(findings, "v.yaml")[0].message
 
 
+def test_too_many_nodes_written_out_stop_in_the_scan(tmp_path):
+    wide = "x: [" + ",".join("1" * (yaml_bounds.MAX_EXPANDED_NODES + 1)) + "]\n"
+    _, findings = gate(write(tmp_path, {"wide.yaml": wide}))
+    assert "more than the 100000 YAML nodes the suite reads" in about(findings, "wide.yaml")[0].message
+
+
+def test_the_folder_shares_one_node_budget(tmp_path):
+    half = "x: [" + ",".join("1" * 60_000) + "]\n"
+    _, findings = gate(write(tmp_path, {f"{name}.yaml": half for name in "abcdef"}))
+    refused = [f.file for f in findings if "YAML nodes the suite reads" in f.message]
+    assert refused and "a.yaml" not in refused      # the first files fit, the later ones do not
+
+
 def test_too_many_documents_in_one_file(tmp_path):
     many = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"
                    for i in range(yaml_bounds.MAX_DOCUMENTS + 1))
