@@ -346,9 +346,9 @@ class Kubelet:
         run.started[name] = now
         # a command the pod runtime runs ends when it returns; container_exits' one-shot rule is its stand-in
         # where no runtime runs commands
-        spec = self._spec(pod, name, False)
-        planned = None if init or self._runs_command(spec) else container_exits.planned_exit(spec, self.timeline,
-                                                                                             self.faults)
+        spec = None if init else self._spec(pod, name, False)
+        planned = None if spec is None or self._runs_command(spec) else container_exits.planned_exit(
+            spec, self.timeline, self.faults)
         if planned and planned.after <= 0:
             # it ends before the kubelet's next relist (PLEG): the API never shows it running
             self._event(pod, "Normal", "Started", f"Started container: {name}", name)
