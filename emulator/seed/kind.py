@@ -210,13 +210,7 @@ def _system_pods(store: Store, flavor: Flavor, ids: Ids, booted: float) -> None:
               b.owner("daemonsets.apps", "kube-proxy"), revision)
     _deployment(store, "kube-system", "coredns", workloads.coredns_template(), booted + 4, replicas=2, strategy={
         "type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": "25%"}})
-    b.create("services", {"metadata": {"name": "kube-dns", "labels": {
-        "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
-        "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-        "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
-            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}}, booted + 4, "kubeadm")
+    b.create("services", workloads.kube_dns_service(), booted + 4, "kubeadm")
 
 
 def build(store: Store, flavor: Flavor, faults: frozenset[str], timeline: Timeline, ids: Ids,

@@ -140,6 +140,17 @@ def calico_kube_controllers_template() -> dict[str, Any]:
             "securityContext": {"runAsNonRoot": True}}]}}
 
 
+def kube_dns_service() -> dict:
+    """kubeadm's kube-dns Service (cmd/kubeadm/app/phases/addons/dns/manifests.go), on minikube and kind alike."""
+    return {"metadata": {"name": "kube-dns", "labels": {
+        "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+        "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+        "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
+            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}}
+
+
 def coredns_template() -> dict[str, Any]:
     return {"metadata": {"labels": {"k8s-app": "kube-dns"}}, "spec": {
         "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
@@ -369,11 +380,5 @@ def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids
     system.coredns = b.pod(f"{prefix}-{ids.suffix()}", coredns_template(), primary.name, booted + 9, False,
                            owner, {"pod-template-hash": prefix.rsplit("-", 1)[1]})
     system.late_ready.append(system.coredns)
-    b.create("services", {"metadata": {"name": "kube-dns", "labels": {
-        "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
-        "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-        "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
-            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}}, booted + 4, "kubeadm")
+    b.create("services", kube_dns_service(), booted + 4, "kubeadm")
     return system
