@@ -11,7 +11,7 @@ from ..base import errors
 from ..base.faults import API_FLAKY, API_SLOW, Flakiness
 from .authentication import Authenticator, authorize, request_info
 from .journal import Journal
-from .server import error_response, is_discovery
+from .server import REQUEST_USER, error_response, is_discovery
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -46,7 +46,7 @@ def authentication(authenticator: Authenticator | None):
             peer = tls.getpeercert(binary_form=True) if tls else None
             user = authenticator.user(peer, request.headers.get("Authorization"))
             authorize(user, request_info(request.method, request.path, request.query))
-            request["user"] = user      # who the reviews (SelfSubjectReview, access reviews) answer about
+            request[REQUEST_USER] = user
         return await handler(request)
     return check
 

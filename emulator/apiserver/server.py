@@ -29,6 +29,8 @@ from .store import Store
 from .watch import WatchStream
 
 HEALTH_PATHS = {"/healthz", "/readyz", "/livez"}
+# Who the request authenticated as, set by the authentication middleware; the reviews answer about it.
+REQUEST_USER = web.RequestKey("user", object)
 
 
 class PodStreams(Protocol):
@@ -206,7 +208,7 @@ class Handlers:
             meta["namespace"] = namespace
         if reviews.answers(resource.key):
             return _json(reviews.answer(resource.key, resource.api_version, resource.kind, body,
-                                        request.get("user")), 201)
+                                        request.get(REQUEST_USER)), 201)
         if resource.key == "bindings":     # the legacy form of pods/binding (pkg/registry/core/pod/storage)
             return self._bound(namespace, meta.get("name") or "", body)
         created = self.store.create(resource, body, manager=apirequest.manager(request))

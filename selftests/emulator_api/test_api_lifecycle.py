@@ -37,10 +37,12 @@ def _wait_gone(read, timeout: float = 5.0) -> None:
 
 
 def test_start_is_fast_and_stop_leaves_no_thread_or_socket():
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     cluster = start_cluster()
-    # Most of it is minting the cluster's CA (an RSA 2048 key, as minikube's): 20-200 ms, more under load.
-    assert time.monotonic() - started < 2.0
+    # Most of it is minting the cluster's CA (an RSA 2048 key, as minikube's): 20-200 ms of CPU. The CPU
+    # time is the claim; the wall bound only catches a hang, since a shared CI runner stretches it.
+    assert time.process_time() - cpu < 2.0
+    assert time.monotonic() - started < 20.0
     address = urlsplit(cluster.url)
     cluster.stop()
     assert not [t for t in threading.enumerate() if t.name == "emulator"]

@@ -111,6 +111,19 @@ def test_chromium_renders_the_page_through_the_forward(app_server):
     assert forward_threads() == []
 
 
+def test_a_short_page_bound_does_not_cut_the_browser_start():
+    """The suite's waits shrink with --timeout-factor (0.03 makes the api bound 1.8 s); Chromium's own
+    start is a local process and keeps its bound. Before LAUNCH_BOUND a loaded CI runner timed out in
+    BrowserType.launch under the fault catalogue's factor; here a page bound of 1 ms must still launch."""
+    try:
+        executable = find_browser(None)
+    except NoBrowser as exc:
+        pytest.skip(str(exc))
+    with Browser(executable, timeout=0.001) as browser:
+        assert browser.launch_timeout_ms == screenshots.LAUNCH_BOUND * 1000
+    assert browser.seconds > 0
+
+
 class FlakyKube(FakeKube):
     """Refuses the first `refusals` port-forwards, as the emulator's api-flaky fault does now and then."""
 
