@@ -4,11 +4,13 @@ its body by Content-Type, and its query options, the way the apiserver reads the
 Sources: `apiserver/pkg/endpoints/request/requestinfo.go` (path layout),
 `handlers/negotiation/negotiate.go` (an empty Content-Type is JSON, docs/platform.md §4.4),
 `apimachinery/pkg/runtime/conversion.go` Convert_Slice_string_To_bool (boolean query values,
-docs/platform.md §4.1), `handlers/rest.go` (field manager from the User-Agent prefix).
+docs/platform.md §4.1), `handlers/rest.go` (field manager from the User-Agent prefix), `handlers/patch.go`
+with go-yaml v2 `scannerc.go` (a YAML body's surrogate escapes are refused, docs/platform.md §18.7).
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,8 @@ BODY_TYPES = ("application/json", "application/yaml", protobuf_body.MEDIA_TYPE)
 SERVED_TYPES = ("application/json",)
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 STREAMING_SUBRESOURCES = {"exec", "portforward", "attach", "proxy"}
+# A \uD800-\uDFFF escape (after an even run of backslashes): go-yaml v2 refuses it, PyYAML would not.
+SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,26 @@ def media_type(request: web.Request) -> str:
     return request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
 
 
-def _decode(raw: bytes, kind: str) -> Any:
+class YamlRefused(ValueError):
+    """What go-yaml v2 says of a body PyYAML would read (`yaml: line N: ...`)."""
+
+
+def _go_yaml(text: str) -> Any:
+    if escape := SURROGATE_ESCAPE.search(text):
+        line = text.count("\n", 0, escape.start()) + 1
+        raise YamlRefused(f"yaml: line {line}: found invalid Unicode character escape code")
+    return yaml.safe_load(text)
+
+
+def _decode(raw: bytes, kind: str, refused: str = "json: cannot unmarshal the request body: ") -> Any:
     if not raw.strip():
         raise errors.bad_request("the request body is empty")
     try:
         if kind == "yaml":
-            return yaml.safe_load(raw.decode())
+            return _go_yaml(raw.decode())
         return json.loads(raw)
+    except YamlRefused as error:
+        raise errors.bad_request(f"{refused}{error}") from None
     except (ValueError, yaml.YAMLError) as error:
         raise errors.bad_request(f"json: cannot unmarshal the request body: {error}") from None
 
@@ -133,7 +150,10 @@ async def patch_body(request: web.Request, accepted: tuple[str, ...]) -> tuple[s
     kind = media_type(request)
     if kind not in accepted:
         raise errors.unsupported_media_type(list(accepted))
-    return PATCH_KINDS[kind], _decode(await request.read(), "yaml" if kind.endswith("yaml") else "json")
+    if kind.endswith("yaml"):   # sigs.k8s.io/yaml's words around go-yaml's (handlers/patch.go applyPatcher)
+        return PATCH_KINDS[kind], _decode(await request.read(), "yaml",
+                                          "error decoding patch: error converting YAML to JSON: ")
+    return PATCH_KINDS[kind], _decode(await request.read(), "json")
 
 
 async def optional_body(request: web.Request) -> dict[str, Any]:

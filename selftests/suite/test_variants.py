@@ -29,7 +29,7 @@ def test_a_student_variant_passes_on_the_emulator(variant, tmp_path):
 
 # Names as a Russian-speaking course writes them: react-scripts' Terser writes the bundle in ASCII only
 # (docs/platform.md §8.1), so R8 must read the bundle's literals back; R13 reads the rendered DOM.
-NAMES = ["good-names-cyrillic", "good-names-latin1-quotes"]
+NAMES = ["good-names-cyrillic", "good-names-latin1-quotes", "good-names-emoji"]
 
 
 @pytest.mark.parametrize("variant", NAMES)
