@@ -91,6 +91,8 @@ class Handlers:
             return _json(discovery.api_versions(self.backend.server_address))
         if parts[:2] == ["openapi", "v3"]:
             return self._openapi(parts[2:])
+        if parts == ["openapi", "v2"]:
+            return self._openapi_v2(request.headers.get("Accept", ""))
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
         elif parts[:1] == ["apis"] and len(parts) >= 3:
@@ -120,6 +122,15 @@ class Handlers:
         if rest[0] == "apis" and len(rest) == 3:
             return self._found(openapi.document(types, rest[1], rest[2]))
         raise errors.unknown_resource()
+
+    @staticmethod
+    def _openapi_v2(accept: str) -> web.Response:
+        encoding = openapi.v2_encoding(accept)
+        if encoding == "protobuf":
+            return web.Response(body=openapi.v2_protobuf(), headers={"Content-Type": openapi.V2_PROTOBUF})
+        if encoding == "json":
+            return _json(openapi.v2_document())
+        return web.Response(status=406, text="", content_type="text/plain")
 
     @staticmethod
     def _found(body: dict | None) -> web.Response:

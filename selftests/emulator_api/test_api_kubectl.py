@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 import yaml
+from kubernetes.client.exceptions import ApiException
 
 
 def _rows(output: str) -> list[list[str]]:
@@ -125,3 +127,33 @@ def test_get_watch_streams_a_change(kubeconfig, emulated_cluster):
     finally:
         watcher.kill()
     assert "kube-root-ca.crt" in out and "late" in out
+
+
+def test_applying_a_kind_the_server_does_not_serve_gives_kubectls_own_error(kubectl, tmp_path):
+    """A student's projectcalico.org/v3 IPPool on minikube (Calico's API server is not installed): kubectl
+    finds the group-version in no /openapi/v3 document, downloads /openapi/v2 to validate client-side
+    (kubectl `pkg/validation/schema.go` skips a kind without a schema), then fails at the REST mapping
+    (kubectl `pkg/cmd/apply`; kube-openapi `pkg/handler/handler.go` serves the v2 document). Without
+    /openapi/v2 kubectl stopped at "error validating data: the server could not find the requested resource"."""
+    pool = tmp_path / "pool.yaml"
+    pool.write_text("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: rack-0\n"
+                    "spec:\n  cidr: 192.168.0.0/24\n")
+    result = kubectl("apply", "-f", str(pool), check=False)
+    assert result.returncode == 1
+    assert 'no matches for kind "IPPool" in version "projectcalico.org/v3"' in result.stderr, result.stderr
+    assert "ensure CRDs are installed first" in result.stderr
+
+
+def test_openapi_v2_is_served_as_protobuf_json_or_406(api):
+    """kube-openapi `pkg/handler/handler.go`: JSON, or gnostic protobuf (Document {swagger = 1, info = 2})
+    under the dotted content type for either protobuf spelling; any other Accept is 406."""
+    def get(accept: str):
+        return api.call_api("/openapi/v2", "GET", header_params={"Accept": accept}, auth_settings=["BearerToken"],
+                            _preload_content=False)
+    protobuf = get("application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+    assert protobuf.headers["Content-Type"] == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    assert protobuf.data.startswith(b"\x0a\x032.0\x12") and b"Kubernetes" in protobuf.data
+    assert json.loads(get("application/json").data)["swagger"] == "2.0"
+    with pytest.raises(ApiException) as refused:
+        get("text/html")
+    assert refused.value.status == 406
