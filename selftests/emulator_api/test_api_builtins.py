@@ -11,9 +11,8 @@
 - The access and identity reviews answer about the requester and store nothing (docs/platform.md §19.4).
 - A ReplicationController keeps its replicas.
 
-kubectl's imperative `create` sends protobuf bodies (docs/platform.md §18.6); `kubectl auth can-i` and
-`auth whoami` do too, for kinds this API server does not decode from protobuf yet, so the reviews are
-proven through the Python client, which sends JSON.
+kubectl's imperative `create` sends protobuf bodies (docs/platform.md §18.6); so do `kubectl auth can-i`
+and `auth whoami` (test_api_protobuf.py); the Python client sends the reviews as JSON.
 """
 from __future__ import annotations
 

@@ -85,3 +85,14 @@ def test_custom_resources_take_no_protobuf(emulated_cluster):
     status, text = raw(emulated_cluster, "POST", "/apis/crd.projectcalico.org/v1/ippools", b"k8s\x00\x0a\x00",
                        {"Content-Type": PROTOBUF})
     assert status == 415 and json.loads(text)["reason"] == "UnsupportedMediaType"
+
+
+def test_kubectl_auth_can_i_and_whoami_send_their_reviews_as_protobuf(kubectl):
+    """`kubectl auth can-i` posts a SelfSubjectAccessReview and `auth whoami` a SelfSubjectReview, both as
+    protobuf (kubernetes/api v0.35.1 `authorization/v1/generated.proto`, `authentication/v1/generated.proto`);
+    they answered 415 while the table held only core, apps, batch and rbac."""
+    assert kubectl("auth", "can-i", "create", "pods").stdout.strip() == "yes"
+    verbose = kubectl("auth", "can-i", "delete", "nodes", "-v=8").stderr
+    assert f"Content-Type: {PROTOBUF}" in verbose and "selfsubjectaccessreviews" in verbose
+    rows = dict(line.split(None, 1) for line in kubectl("auth", "whoami").stdout.strip().splitlines()[1:])
+    assert rows["Username"].strip() == "minikube-user" and "system:masters" in rows["Groups"]

@@ -22,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("table.json")
-API_PACKAGES = ("core/v1", "apps/v1", "batch/v1", "rbac/v1")
+API_PACKAGES = ("core/v1", "apps/v1", "batch/v1", "rbac/v1", "authorization/v1", "authentication/v1")
 APIMACHINERY_PACKAGES = ("pkg/apis/meta/v1", "pkg/runtime", "pkg/util/intstr", "pkg/api/resource")
 SCALARS = {"string", "bytes", "bool", "int32", "int64", "uint32", "uint64", "sint32", "sint64",
            "fixed32", "fixed64", "sfixed32", "sfixed64", "double", "float"}
