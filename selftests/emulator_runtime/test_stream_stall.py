@@ -3,8 +3,6 @@ Kube: a stream that sends one frame and then stays open and silent, as a real ku
 stream open for its 4 h streaming idle timeout (docs/platform.md §4.5). On the main this issue starts
 from, Kube.exec blocks for ever on such a stream (ws_client.py read_stdout with timeout=None) and the
 page load hangs its worker."""
-import threading
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -15,6 +13,7 @@ from fixtures.cluster.app_page import open_page
 from fixtures.cluster.kube import Kube
 from fixtures.cluster.streams import StreamStalled
 from fixtures.cluster.waiting import NotYet
+from selftests.in_thread import call_within
 
 POD = "/api/v1/namespaces/default/pods/react-a"
 
@@ -46,19 +45,10 @@ def nothing_within(ws: websocket.WebSocket, seconds: float) -> bool:
 
 
 def within(seconds: float, call):
-    """call() in a daemon thread: (value or exception, seconds taken), or AssertionError if it hangs."""
-    box, started = {}, time.monotonic()
-
-    def run():
-        try:
-            box["value"] = call()
-        except BaseException as exc:
-            box["value"] = exc
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    return box["value"], time.monotonic() - started
+    """call()'s value or exception and the seconds taken; AssertionError if it hangs."""
+    returned, value, took = call_within(seconds, call)
+    assert returned, f"still running after {seconds} s"
+    return value, took
 
 
 def test_an_exec_sends_its_first_frame_then_nothing(stalled):

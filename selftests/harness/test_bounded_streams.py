@@ -19,6 +19,7 @@ from emulator.apiserver.certificates import mint
 from fixtures.cluster import streams
 from fixtures.cluster.parallel import map_within
 from selftests.harness.scripted_ws import ScriptedPeer, close_frame, frame
+from selftests.in_thread import call_within
 
 STATUS_OK = b"\x03" + json.dumps({"metadata": {}, "status": "Success"}).encode()
 STATUS_3 = b"\x03" + json.dumps({"metadata": {}, "status": "Failure", "reason": "NonZeroExitCode",
@@ -41,29 +42,13 @@ def connect(peer: ScriptedPeer, certificates=None, tmp_path=None) -> WSClient:
     return WSClient(configuration, peer.url, None, capture_all=True)
 
 
-def within(seconds: float, call):
-    """call() in a daemon thread; (returned, value-or-exception, took)."""
-    box = {}
-    started = time.monotonic()
-
-    def run():
-        try:
-            box["value"] = call()
-        except BaseException as exc:
-            box["value"] = exc
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    return not thread.is_alive(), box.get("value"), time.monotonic() - started
-
-
 def test_the_pinned_client_blocks_on_a_stream_that_went_silent():
     """ws_client.py: read_stdout() defaults to timeout=None, which update() turns into poll(None)."""
     peer = ScriptedPeer([frame(b"\x01")])
     ws = connect(peer)
     ws.run_forever(timeout=0.5)
     assert ws.is_open()
-    returned, _, _ = within(2, ws.read_stdout)
+    returned, _, _ = call_within(2, ws.read_stdout)
     assert not returned, "the pinned client no longer blocks here: the bounded reader may no longer be needed"
     ws.sock.abort()
 
@@ -71,7 +56,7 @@ def test_the_pinned_client_blocks_on_a_stream_that_went_silent():
 def test_a_silent_stream_ends_at_its_deadline_as_a_stall():
     peer = ScriptedPeer([frame(b"\x01"), frame(b"\x01PING x (10.0.0.1): 56 data bytes\n")])
     ws = connect(peer)
-    returned, value, took = within(10, lambda: streams.read_exec(ws.sock, 2, "exec stream of `ping x` in pod p"))
+    returned, value, took = call_within(10, lambda: streams.read_exec(ws.sock, 2, "exec stream of `ping x` in pod p"))
     assert returned and isinstance(value, streams.StreamStalled), value
     assert str(value) == "the exec stream of `ping x` in pod p sent no frame for 2 s: it stalled"
     assert 1.9 < took < 3
@@ -98,7 +83,7 @@ def test_frames_decrypted_together_are_all_read(certificates, tmp_path):
     pinned.sock.abort()
 
     ws = connect(peer, certificates, tmp_path)
-    returned, frames, took = within(5, lambda: streams.read_exec(ws.sock, 3, "exec stream"))
+    returned, frames, took = call_within(5, lambda: streams.read_exec(ws.sock, 3, "exec stream"))
     assert returned and frames.closed and bytes(frames.stdout) == b"hello\n", frames
     assert frames.exit_code("exec stream") == 0
     assert took < 1
@@ -107,7 +92,7 @@ def test_frames_decrypted_together_are_all_read(certificates, tmp_path):
 def test_a_status_without_a_close_still_ends_the_exec():
     peer = ScriptedPeer([frame(b"\x01"), frame(b"\x01done\n"), frame(STATUS_OK)])
     ws = connect(peer)
-    returned, frames, took = within(10, lambda: streams.read_exec(ws.sock, 8, "exec stream"))
+    returned, frames, took = call_within(10, lambda: streams.read_exec(ws.sock, 8, "exec stream"))
     assert returned and frames.exit_code("exec stream") == 0 and took < streams.AFTER_STATUS + 1
 
 
