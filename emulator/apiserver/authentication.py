@@ -13,10 +13,18 @@ Authorization follows the RBAC bootstrap policy (kubernetes
 `plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`): group system:masters is bound to
 cluster-admin (everything); `system:public-info-viewer` (GET /livez, /readyz, /healthz, /version)
 is bound to authenticated and unauthenticated users; `system:discovery` (also /api, /apis,
-/openapi and below) to authenticated ones. Anything else is 403 with the words of
+/openapi and below) and `system:basic-user` (create selfsubjectaccessreviews, selfsubjectrulesreviews,
+selfsubjectreviews: `kubectl auth can-i`, `auth whoami`) to authenticated ones. Anything else is 403 with the words of
 `pkg/endpoints/handlers/responsewriters/errors.go` (forbiddenMessage) and apimachinery's
 NewForbidden. Request attributes as `pkg/endpoints/request/requestinfo.go` NewRequestInfo parses
 them.
+
+Impersonation (`kubectl --as`, `--as-group`; kubernetes/apiserver v0.35.1
+`pkg/endpoints/filters/impersonation/impersonation.go`): each Impersonate-User / -Group / -Uid /
+-Extra-* header is authorized as verb `impersonate` on users, groups, serviceaccounts, uids or userextras;
+a group, uid or extra without a user is 400; the request then runs as the impersonated user, whose
+groups are those named (a service account's are `system:serviceaccounts` and its namespace's when none
+are) plus `system:authenticated` (`system:unauthenticated` for system:anonymous) unless named.
 """
 from __future__ import annotations
 
@@ -38,6 +46,9 @@ PUBLIC_INFO = ("/livez", "/readyz", "/healthz", "/version", "/version/")
 DISCOVERY = PUBLIC_INFO + ("/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*")
 NAMESPACE_SUBRESOURCES = {"status", "finalize"}
 SPECIAL_VERBS = {"proxy", "watch"}
+# bootstrappolicy/policy.go system:basic-user, bound to system:authenticated
+BASIC_USER = {("authorization.k8s.io", "selfsubjectaccessreviews"), ("authorization.k8s.io", "selfsubjectrulesreviews"),
+              ("authentication.k8s.io", "selfsubjectreviews")}
 
 
 @dataclass(frozen=True)
@@ -130,9 +141,41 @@ def request_info(method: str, path: str, query: Mapping[str, str]) -> RequestInf
     return RequestInfo(path, verb, True, group, namespace, resource, subresource, name)
 
 
+SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:"
+EXTRA_HEADER = "impersonate-extra-"
+
+
+def impersonated(user: User, headers) -> User:
+    """The user a request acts as (`headers`: a case-insensitive multidict); `user` itself without
+    Impersonate-* headers."""
+    name = headers.get("Impersonate-User", "")
+    groups = list(headers.getall("Impersonate-Group", []))
+    if not name:
+        if groups or headers.get("Impersonate-Uid") or any(h.lower().startswith(EXTRA_HEADER) for h in headers):
+            raise errors.bad_request("requested impersonation of groups, a uid or extras without impersonating "
+                                     "a user")
+        return user
+    if name.startswith(SERVICE_ACCOUNT_PREFIX) and name.count(":") == 3:
+        namespace, account = name[len(SERVICE_ACCOUNT_PREFIX):].split(":")
+        asked = RequestInfo("", "impersonate", True, "", namespace, "serviceaccounts", "", account)
+        acting = groups or ["system:serviceaccounts", f"system:serviceaccounts:{namespace}"]
+    else:
+        asked = RequestInfo("", "impersonate", True, "", "", "users", "", name)
+        acting = list(groups)
+    for request in [asked] + [RequestInfo("", "impersonate", True, "", "", "groups", "", g) for g in groups]:
+        authorize(user, request)
+    if name == ANONYMOUS_NAME:
+        implied = [] if UNAUTHENTICATED in acting else [UNAUTHENTICATED]
+    else:
+        implied = [] if {AUTHENTICATED, UNAUTHENTICATED} & set(acting) else [AUTHENTICATED]
+    return User(name, tuple(acting + implied))
+
+
 def authorize(user: User, info: RequestInfo) -> None:
     """Raises errors.forbidden() unless a bootstrap binding allows the request."""
     if MASTERS in user.groups:
+        return
+    if AUTHENTICATED in user.groups and info.verb == "create" and (info.api_group, info.resource) in BASIC_USER:
         return
     if not info.resource_request and info.verb == "get":
         allowed = DISCOVERY if AUTHENTICATED in user.groups else PUBLIC_INFO

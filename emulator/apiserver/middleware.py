@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..base import errors
 from ..base.faults import API_FLAKY, API_SLOW, Flakiness
-from .authentication import Authenticator, authorize, request_info
+from .authentication import Authenticator, authorize, impersonated, request_info
 from .journal import Journal
 from .server import REQUEST_USER, error_response, is_discovery
 
@@ -45,6 +45,7 @@ def authentication(authenticator: Authenticator | None):
             tls = request.transport.get_extra_info("ssl_object") if request.transport else None
             peer = tls.getpeercert(binary_form=True) if tls else None
             user = authenticator.user(peer, request.headers.get("Authorization"))
+            user = impersonated(user, request.headers)
             authorize(user, request_info(request.method, request.path, request.query))
             request[REQUEST_USER] = user
         return await handler(request)

@@ -159,3 +159,28 @@ def test_tls_mismatch_hands_out_another_clusters_ca(tmp_path):
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 1 and "x509: certificate signed by unknown authority" in result.stderr
         assert raw(cluster, "GET", "/api/v1/nodes")[0] == 200    # the cluster's own CA and user still work
+
+
+def test_kubectl_as_runs_the_request_as_the_impersonated_user(kubectl):
+    """kubernetes/apiserver v0.35.1 `pkg/endpoints/filters/impersonation/impersonation.go`: minikube-user
+    (system:masters) may impersonate; the request then runs as the named user with the named groups plus
+    system:authenticated, a service account with its two groups. The emulator ignored the headers, so
+    `--as=` answered as cluster-admin. `kubectl auth can-i` works for anyone authenticated
+    (bootstrappolicy system:basic-user)."""
+    denied = kubectl("get", "pods", "--as=alice", check=False)
+    assert denied.returncode == 1
+    assert ('pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace '
+            '"default"') in denied.stderr
+    assert kubectl("get", "pods", "--as=alice", "--as-group=system:masters").returncode == 0
+    assert kubectl("auth", "can-i", "create", "pods", "--as=system:serviceaccount:default:default",
+                   check=False).stdout.strip() == "no"
+    whoami = kubectl("auth", "whoami", "--as=system:serviceaccount:default:default", "-o", "json").stdout
+    assert json.loads(whoami)["status"]["userInfo"] == {
+        "username": "system:serviceaccount:default:default",
+        "groups": ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]}
+
+
+def test_impersonating_groups_without_a_user_is_a_bad_request(emulated_cluster):
+    """buildImpersonationRequests: a group, uid or extra without Impersonate-User is 400."""
+    status, text = raw(emulated_cluster, "GET", "/api/v1/pods", headers={"Impersonate-Group": "system:masters"})
+    assert status == 400 and json.loads(text)["reason"] == "BadRequest"
