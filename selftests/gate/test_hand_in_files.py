@@ -174,6 +174,24 @@ def test_files_that_are_not_manifests_are_listed_as_skipped(tmp_path):
     assert rows["diagram.png"] == "skipped: binary" and rows["deployment.yaml"] == "read"
 
 
+def test_a_report_that_quotes_a_go_template_is_not_called_a_template(tmp_path):
+    """Seen in Romanleshkov/2023_2024-Introduction-to-distributed-technologies-k4111c-leshkov_r_s:
+    lab4/lab4_report.md (`kubectl get secret ... -o go-template='{{ index .data "apiserver.crt" }}'` beside
+    an IPPool in a code block) and ManuelCorreia97/2022_2023-introduction_to_distributed_technologies-
+    k4113c-Goncalves_Manuel:Lab4/logs.txt (minikube's log, `--format "{{json .}}"`): both were listed as
+    "a template ({{ ... }}), not YAML". A file with no manifest name is a template only when it holds
+    objects."""
+    report = ("# Lab 4\n\n```\nkubectl get secret -o go-template='{{ index .data \"ca.crt\" }}'\n```\n\n"
+              "```yaml\napiVersion: projectcalico.org/v3\nkind: IPPool\n```\n")
+    log = 'I1203 12:25:48 cli_runner.go:164] Run: docker system info --format "{{json .}}"\n'
+    template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  user: '{{ .Values.user }}'\n"
+    folder = write(tmp_path, {"lab4_report.md": report, "logs.txt": log, "configmap": template})
+    manifests, _ = gate(folder)
+    assert {s.file: s.reason for s in manifests.skipped} == {
+        "lab4_report.md": "not YAML", "logs.txt": "not a Kubernetes object (no apiVersion and kind)",
+        "configmap": "a template ({{ ... }}), not YAML"}
+
+
 def test_utf16_with_a_byte_order_mark_is_read_as_kubectl_reads_it(tmp_path):
     text = (REFERENCE / "configmap.yaml").read_text()
     manifests, findings = gate(write(tmp_path, {"cm.yaml": codecs.BOM_UTF16_LE + text.encode("utf-16-le")}))
