@@ -140,7 +140,8 @@ def test_manifests_only_in_a_subfolder_are_read_with_kubectls_error_named(tmp_pa
     assert not warning.is_error and warning.file == "manifesty/deployment.yaml"
     assert "2 file(s) read from the subfolder manifesty/" in warning.message
     assert "recognized file extensions are [.json .yaml .yml]" in warning.message
-    assert f"kubectl apply -R -f {folder}" in warning.message and f"kubectl apply -f {folder}/manifesty" in warning.message
+    assert f"kubectl apply -R -f {folder}" in warning.message
+    assert f"kubectl apply -f {folder}/manifesty" in warning.message
 
 
 def test_a_subfolder_beside_top_level_manifests_is_named_and_one_without_objects_is_not(tmp_path):
