@@ -2,8 +2,8 @@
 lab-4 folder to judge and the reports the student handed in.
 
 Graders clone each student's whole course repository (labs 1-4 side by side): a folder named like
-lab 4 (`lab4`, `Lab4`, `lab_4`, `lab-4`, `Lab 4`, `lab04`, any case, at any depth; the shallowest
-wins) is judged alone; without one, the student's whole folder is.
+lab 4 (`lab4`, `Lab4`, `lab_4`, `lab-4`, `Lab 4`, `lab04`, `laba4`, `ЛР-4`, `№4_...`, any case, at
+any depth; the shallowest wins) is judged alone; without one, the student's whole folder is.
 """
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ import os
 import re
 from pathlib import Path
 
-# "lab" + separators + 4 (or 04), not followed by another digit: lab4, Lab_4, "Lab 4", lab-4-calico; not lab40, lab14.
-LAB4_NAME = re.compile(r"lab[\s_.-]*0?4(?!\d)", re.I)
-LAB4_EXACT = re.compile(r"lab[\s_.-]*0?4", re.I)
+# A word for "lab" + separators + 4 (or 04), not followed by another digit: lab4, Lab_4, "Lab 4", lab-4-calico,
+# laba4, lab_work_4, the Russian ЛР-4 / лаб4 / "Лабораторная работа 4", and "№4_communication networks in
+# Minikube, CNI and CoreDNS" (a course repository that numbers its labs by the lab's title); not lab40, lab14.
+_LAB_WORD = r"(?:lab(?:a|[\s_.-]*work)?|лр|лаб(?:а|оратория|ораторная(?:[\s_.-]*работа)?)?|№)"
+LAB4_NAME = re.compile(_LAB_WORD + r"[\s_.-]*0?4(?!\d)", re.I)
+LAB4_EXACT = re.compile(_LAB_WORD + r"[\s_.-]*0?4", re.I)
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
 REPORT_SUFFIXES = (".html", ".htm")
 ROSTER = "roster.csv"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from fixtures.gate.result_block import REQUIREMENTS, BlockError, read
+from fixtures.gate.result_block import REQUIREMENTS, BlockError, first_reason, read
 
 Verdicts = dict[str, tuple[str, str]]          # requirement -> (verdict, first reason)
 NOT_RUN = ("not run", "")
@@ -47,7 +47,7 @@ def _outcome(case: ET.Element) -> tuple[str, str]:
         node = case.find(tag)
         if node is not None:
             text = (node.get("message") or node.text or "").strip()
-            return outcome, text.splitlines()[0] if text else ""
+            return outcome, first_reason(text)
     return "passed", ""
 
 

@@ -22,6 +22,8 @@ from selftests.gate.hand_ins import BOMB, DEEP, write
 
 SETS = Path(__file__).parent / "sets"
 CHARTS = Path(__file__).parent / "charts"
+POOL_V3 = ("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: rack-0\nspec:\n"
+           "  cidr: 192.168.0.0/24\n  nodeSelector: rack == \"0\"\n")
 HELM_STANDIN = Path(__file__).resolve().parents[1] / "suite" / "standins" / "helm"
 REFERENCE = Path(__file__).resolve().parents[2] / "manifests"
 
@@ -122,6 +124,43 @@ def test_pool_files_without_an_extension_are_read(tmp_path):
         assert not warning.is_error and f"rename it {name}.yaml" in warning.message
 
 
+def test_manifests_only_in_a_subfolder_are_read_with_kubectls_error_named(tmp_path):
+    """Seen in Ishuachka/2023_2024-introduction_to_distributed_technologies-k4111c-ishutina_e:lab4/manifesty/
+    (and MrPrograMax/...-Grigoriev_M_A:lab4/yaml/, VladKrapivin/...-krapivin_v_v:lab_4/source/): every
+    manifest one folder down. `kubectl apply -f lab4` enters no subfolder without -R and, finding no
+    *.yaml/*.yml/*.json directly in lab4, stops with "error reading [lab4]: recognized file extensions are
+    [.json .yaml .yml]" (kubernetes/cli-runtime pkg/resource/visitor.go ExpandPathsToFileVisitors,
+    builder.go; docs/platform.md §21.1). The gate reads them, and says so once for the subfolder."""
+    folder = write(tmp_path / "lab4", {"manifesty/deployment.yaml": (REFERENCE / "deployment.yaml").read_text(),
+                                       "manifesty/ippool.yaml": POOL_V3, "image/notes": "dfsd\n",
+                                       "lab4_report.md": "# Lab 4\n"})
+    manifests, findings = gate(folder)
+    assert {d.file for d in manifests.ip_pools} == {"manifesty/ippool.yaml"}
+    [warning] = [f for f in findings if "subfolder" in f.message]
+    assert not warning.is_error and warning.file == "manifesty/deployment.yaml"
+    assert "2 file(s) read from the subfolder manifesty/" in warning.message
+    assert "recognized file extensions are [.json .yaml .yml]" in warning.message
+    assert f"kubectl apply -R -f {folder}" in warning.message
+    assert f"kubectl apply -f {folder}/manifesty" in warning.message
+
+
+def test_a_subfolder_beside_top_level_manifests_is_named_and_one_without_objects_is_not(tmp_path):
+    """kubectl applies the top-level files and silently leaves the subfolder out; a non-object file
+    named .yml in a subfolder (seen in ltvnva25/2024_2025-introduction_to_distributed_technologies-k4111c-
+    litvinova_d_d:lab4/images/myfirst.yml, a shell session) gets its own warning, not this one."""
+    folder = write(tmp_path / "lab4", {"deployment.yaml": (REFERENCE / "deployment.yaml").read_text(),
+                                       "pools/ippool.yaml": POOL_V3, "images/myfirst.yml": "minikube start\n"})
+    _, findings = gate(folder)
+    [warning] = [f for f in findings if "subfolder" in f.message]
+    assert warning.file == "pools/ippool.yaml" and "it applies the other files and leaves these out" in warning.message
+    assert "recognized file extensions" not in warning.message
+
+
+def test_a_flat_folder_has_no_subfolder_warning():
+    _, findings = gate(REFERENCE)
+    assert not [f for f in findings if "subfolder" in f.message]
+
+
 def test_files_that_are_not_manifests_are_listed_as_skipped(tmp_path):
     folder = write(tmp_path, {"deployment.yaml": (REFERENCE / "deployment.yaml").read_text(),
                               "README.md": "# Lab 4\n\nMy notes: kubectl apply -f .\n",
@@ -134,6 +173,24 @@ def test_files_that_are_not_manifests_are_listed_as_skipped(tmp_path):
     assert not any(f.file in ("README.md", "diagram.png", "notes.txt", "values") for f in findings)
     rows = {row["file"]: row["result"] for row in run_gate(manifests)["yaml"].rows}
     assert rows["diagram.png"] == "skipped: binary" and rows["deployment.yaml"] == "read"
+
+
+def test_a_report_that_quotes_a_go_template_is_not_called_a_template(tmp_path):
+    """Seen in Romanleshkov/2023_2024-Introduction-to-distributed-technologies-k4111c-leshkov_r_s:
+    lab4/lab4_report.md (`kubectl get secret ... -o go-template='{{ index .data "apiserver.crt" }}'` beside
+    an IPPool in a code block) and ManuelCorreia97/2022_2023-introduction_to_distributed_technologies-
+    k4113c-Goncalves_Manuel:Lab4/logs.txt (minikube's log, `--format "{{json .}}"`): both were listed as
+    "a template ({{ ... }}), not YAML". A file with no manifest name is a template only when it holds
+    objects."""
+    report = ("# Lab 4\n\n```\nkubectl get secret -o go-template='{{ index .data \"ca.crt\" }}'\n```\n\n"
+              "```yaml\napiVersion: projectcalico.org/v3\nkind: IPPool\n```\n")
+    log = 'I1203 12:25:48 cli_runner.go:164] Run: docker system info --format "{{json .}}"\n'
+    template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  user: '{{ .Values.user }}'\n"
+    folder = write(tmp_path, {"lab4_report.md": report, "logs.txt": log, "configmap": template})
+    manifests, _ = gate(folder)
+    assert {s.file: s.reason for s in manifests.skipped} == {
+        "lab4_report.md": "not YAML", "logs.txt": "not a Kubernetes object (no apiVersion and kind)",
+        "configmap": "a template ({{ ... }}), not YAML"}
 
 
 def test_utf16_with_a_byte_order_mark_is_read_as_kubectl_reads_it(tmp_path):

@@ -39,7 +39,9 @@ def test_documents_keep_file_index_and_line(tmp_path):
                                          "a/x.yml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n"}))
     assert [(d.file, d.index, d.line, d.ref) for d in m.documents] == [
         ("a/x.yml", 0, 1, "Namespace/app"), ("b.yaml", 0, 3, "IPPool/p"), ("b.yaml", 2, 11, "Deployment/web")]
-    assert m.files == ["a/x.yml", "b.yaml"] and m.findings == []
+    assert m.files == ["a/x.yml", "b.yaml"]
+    [subfolder] = m.findings            # kubectl apply -f reads a/ only with -R (test_hand_in_files)
+    assert subfolder.file == "a/x.yml" and not subfolder.is_error and "subfolder a/" in subfolder.message
 
 
 def test_accessors(tmp_path):

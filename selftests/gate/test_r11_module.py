@@ -7,6 +7,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from fixtures.gate import result_block
+
 ROOT = Path(__file__).resolve().parents[2]
 SETS = Path(__file__).parent / "sets"
 
@@ -36,3 +38,18 @@ def test_broken_yaml_fails_r11_naming_the_file(tmp_path):
     assert outcomes["test_yaml_parses"] == "failed"
     assert "ERROR deployment.yaml:24 (document 1): YAML does not parse" in proc.stdout
     assert "INTERNALERROR" not in proc.stdout + proc.stderr and "Traceback" not in proc.stdout
+
+
+def test_the_r11_reason_in_the_result_block_says_what_is_wrong(tmp_path):
+    """Seen in AnyaSok/2022_2023-introduction_to_distributed_technologies-k4111c-sokolova_a_a:lab4/deployment.yml
+    (a Deployment alone: no pools, no Service): the report's and the class page's reason for R11 was the
+    failure's first line, "1 error(s) in the manifests (ip-pools):", which names no error."""
+    manifests = tmp_path / "lab4"
+    manifests.mkdir()
+    (manifests / "deployment.yml").write_text((ROOT / "manifests" / "deployment.yaml").read_text())
+    proc, outcomes = run_r11(manifests, tmp_path)
+    assert proc.returncode == 1 and outcomes["test_ip_pools"] == "failed", proc.stdout + proc.stderr
+    verdict = result_block.read((tmp_path / "report.html").read_text())["requirements"]["R11"]
+    assert verdict["verdict"] == "failed"
+    assert verdict["reason"].startswith("1 error(s) in the manifests (ip-pools): ERROR (all files): the lab needs "
+                                        "at least two enabled pools"), verdict

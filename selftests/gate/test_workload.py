@@ -1,4 +1,5 @@
-"""The app's workload, variables, Service ports and Secrets, judged over plain object dicts."""
+"""The app's workload, variables, Service ports and Secrets, judged over plain object dicts (and, for the
+words of a "no workload" finding, over a loaded folder)."""
 from __future__ import annotations
 
 import base64
@@ -8,6 +9,8 @@ import json
 import pytest
 
 from fixtures.gate import app_service, env_resolution, lab_app, pod_templates, secret_checks, workload_checks
+from fixtures.gate.manifest_gate import run_gate
+from fixtures.gate.manifests import load_manifests
 
 IMAGE = "ifilyaninitmo/itdt-contained-frontend:master"
 
@@ -281,3 +284,17 @@ def test_references_list_every_source():
     assert refs == [("ConfigMap", "cfg", None, "envFrom", False), ("Secret", "s", None, "envFrom", True),
                     ("ConfigMap", "cfg", "k", "configMapKeyRef", False),
                     ("Secret", "regcred", None, "imagePullSecrets", True)]
+
+
+def test_a_workload_whose_image_slipped_out_of_its_container_is_named_so(tmp_path):
+    """Seen in VladislavShklyarov/VladislavShklyarov-2023_2024-introduction_to_distributed_technologies-k4110c-
+    shklyarov_v_l:lab4/deployment.yaml: `image:` indented to the level of `- name:`, so it is a field of the
+    pod spec and the container has none; the finding read "found: Deployment/cni-deployment (None)"."""
+    (tmp_path / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cni-deployment\nspec:\n  replicas: 2\n"
+        "  template:\n    spec:\n      containers:\n      - name: frontend\n"
+        "      image: ifilyaninitmo/itdt-contained-frontend:master\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\nspec:\n  containers: []\n")
+    [finding] = run_gate(load_manifests(tmp_path))["workload"].errors
+    assert "(found: Deployment/cni-deployment (container frontend has no image); Pod/empty (no containers))" \
+        in finding.message and "None" not in finding.message

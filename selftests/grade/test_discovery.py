@@ -23,6 +23,24 @@ def test_lab_four_folders_by_any_usual_name(tmp_path, name):
     assert lab_folders(tmp_path) == [tmp_path / "repo" / name]
 
 
+def test_a_lab_four_folder_named_by_its_number_sign(tmp_path):
+    """Seen in alik0000/labs_introduction_to_distributed_technologies_group_K4113C: the labs are folders
+    "№1_installing Docker and Minikube, my first manifest" .. "№4_communication networks in Minikube, CNI
+    and CoreDNS"; without the lab-4 folder found, the whole repository (lab 3's ReplicaSet too) was judged."""
+    make(tmp_path, "№1_installing Docker and Minikube, my first manifest/my_pod.yaml",
+         "№3_сertificates and secrets in Minikube, secure data storage/replicaset-manifest.yaml",
+         "№4_communication networks in Minikube, CNI and CoreDNS/new-deployment.yaml", "Exam answers/report.md")
+    assert find_hand_in(tmp_path).lab == tmp_path / "№4_communication networks in Minikube, CNI and CoreDNS"
+
+
+@pytest.mark.parametrize("name", ["ЛР-4", "лр4", "Лаба 4", "Лабораторная работа 4", "laba4", "lab_work_4", "№ 4"])
+def test_lab_four_folders_by_other_words_for_lab(tmp_path, name):
+    """The course's own words: reports and diagrams of real hand-ins are named "ЛР-4_Схема_..." (seen in
+    Adalin43/2024_2025-introduction_to_distributed_technologies-k4111c-tiurina_a_d:lab4/)."""
+    make(tmp_path, f"{name}/deployment.yaml", "ЛР-3/deployment.yaml", "лаба14/x.yaml", "№40/x.yaml")
+    assert lab_folders(tmp_path) == [tmp_path / name]
+
+
 def test_the_shallowest_lab_four_folder_wins_and_the_others_are_named(tmp_path):
     make(tmp_path, "course/labs/lab4/a.yaml", "lab_4/b.yaml", "lab4-old/c.yaml", "lab4/inner/lab4/d.yaml")
     hand_in = find_hand_in(tmp_path)

@@ -8,6 +8,7 @@ import pytest
 
 from fixtures.gate import result_block as result
 from fixtures.gate.result_block import BlockError, NoBlock, read, render
+from grade import verdicts
 from selftests.grade.blocks import honest
 
 PAGE = "<!DOCTYPE html><html><body><h1>report</h1>{}<script>var x = 1;</script></body></html>"
@@ -73,3 +74,24 @@ def test_manifest_digests_are_what_sha256sum_prints(tmp_path):
     printed = subprocess.run(["sha256sum", "sub/a.yaml"], cwd=tmp_path, capture_output=True, text=True, check=True,
                              timeout=30).stdout.split()[0]
     assert result.manifest_digests(tmp_path, ["sub/a.yaml"]) == {"sub/a.yaml": printed}
+
+
+def test_a_reason_that_introduces_a_list_keeps_its_first_item():
+    """R11's failures read "N error(s) in the manifests (concern):" and then the errors, one a line."""
+    text = "Failed: 1 error(s) in the manifests (ip-pools):\nERROR (all files): the lab needs two pools\nERROR x"
+    assert result.first_reason(text) == ("Failed: 1 error(s) in the manifests (ip-pools): "
+                                               "ERROR (all files): the lab needs two pools")
+    assert result.first_reason("\n  pod lab-1 is not Ready\nmore") == "pod lab-1 is not Ready"
+    assert result.first_reason("ends with a colon:") == "ends with a colon:"
+    assert result.first_reason("") == ""
+
+
+def test_the_junit_fallback_keeps_the_first_error_of_r11(tmp_path):
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite><testcase name="test_ip_pools"><properties>'
+        '<property name="requirement" value="R11"/></properties>'
+        '<failure message="1 error(s) in the manifests (ip-pools):&#10;ERROR (all files): no pools">x</failure>'
+        '</testcase></testsuite></testsuites>')
+    assert verdicts.from_junit(junit)["R11"] == (
+        "failed", "1 error(s) in the manifests (ip-pools): ERROR (all files): no pools")
