@@ -4,7 +4,8 @@ Sources (docs/platform.md §4.1-4.3, §12):
 - subprotocol choice by client order: apimachinery `pkg/util/httpstream/wsstream/conn.go` handshake();
 - exec frames, the empty first frame, the channel-3 Status: kubelet
   `staging/src/k8s.io/kubelet/pkg/cri/streaming/remotecommand/websocket.go`, `httpstream.go`;
-- port-forward channels: `.../cri/streaming/portforward/websocket.go`.
+- port-forward channels: `.../cri/streaming/portforward/websocket.go` (kubectl's SPDY port-forward:
+  spdy_portforward.py).
 """
 from __future__ import annotations
 
@@ -70,15 +71,15 @@ def choose_protocol(offered: Sequence[str], supported: Sequence[str]) -> str:
 
 
 def reject_spdy(request: web.Request, what: str) -> None:
-    """kubectl port-forward (and old exec) speak SPDY, raw or tunnelled in a websocket
-    (`SPDY/3.1+portforward.k8s.io`), which this emulator does not."""
+    """Exec over SPDY (kubectl before 1.30, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false) is not served;
+    port-forward's SPDY is (spdy_portforward.py)."""
     raw_spdy = "websocket" not in request.headers.get("Upgrade", "").lower()
     if raw_spdy or any(p.startswith("SPDY/") for p in offered_protocols(request)):
         raise ProtocolRejected(
             400, "BadRequest",
             f"the emulated cluster serves {what} only over websocket channel protocols "
             f"{', '.join(EXEC_PROTOCOLS if what == 'exec' else PORTFORWARD_PROTOCOLS)}; "
-            "SPDY (kubectl port-forward) is not supported: use the kubernetes Python client")
+            f"SPDY {what} is not supported")
 
 
 # ---------------------------------------------------------------- exec
@@ -244,7 +245,7 @@ Connector = Callable[[int], Awaitable[PipeEnd]]
 
 async def serve_portforward(request: web.Request, ports: Sequence[int],
                             connect: Connector) -> web.WebSocketResponse:
-    """Call after reject_spdy(request, "port-forward") and parse_ports.
+    """Call after parse_ports (kubectl's SPDY port-forward is spdy_portforward.py's).
 
     kubelet portforward/websocket.go: per port index i, data channel 2i and error channel 2i+1, each
     opened with the port as uint16 little-endian; the connection is made at once; a failure is written
@@ -280,7 +281,7 @@ async def serve_portforward(request: web.Request, ports: Sequence[int],
 
 
 async def stall_portforward(request: web.Request, ports: Sequence[int]) -> web.WebSocketResponse:
-    """Fault stream-stall, after reject_spdy and parse_ports: the first port's data-channel frame, then
+    """Fault stream-stall, after parse_ports: the first port's data-channel frame, then
     silence; what the client sends is read and dropped until it closes."""
     protocol = choose_protocol(offered_protocols(request), PORTFORWARD_PROTOCOLS)
     ws = web.WebSocketResponse(protocols=(protocol,), autoping=True)

@@ -23,14 +23,13 @@ from aiohttp import web
 
 from ..base.faults import NO_PING, PORTFORWARD_REFUSED, STREAM_STALL
 from ..base.images import Image, image_for
-from . import react_app
+from . import react_app, spdy_portforward
 from .busybox import APPLETS, COREUTILS, Process, run_applet
 from .channels import (
     ExecOptions,
     ExecSession,
     ProtocolRejected,
     parse_ports,
-    reject_spdy,
     serve_portforward,
     stall_portforward,
 )
@@ -220,15 +219,23 @@ class PodRuntime:
     # ------------------------------------------------------------ hook: portforward
 
     async def portforward(self, request: web.Request, pod: dict) -> web.StreamResponse:
+        """kubectl's SPDY (tunnelled in a websocket, or a raw upgrade) or the v4 websocket channels."""
+        stall = STREAM_STALL in self._view.faults
         try:
-            reject_spdy(request, "port-forward")
-            ports = parse_ports(request.query)
             _require_host(pod)
+            if spdy_portforward.is_tunnel_request(request):
+                return await spdy_portforward.serve_tunnelled(request, self._connector(pod), stall=stall)
+            if not spdy_portforward.is_websocket(request):
+                return await spdy_portforward.serve_upgraded(request, self._connector(pod), stall=stall)
+            ports = parse_ports(request.query)
         except ProtocolRejected as rejected:
             return rejected.response()
-        if STREAM_STALL in self._view.faults:
+        if stall:
             return await stall_portforward(request, ports)
+        return await serve_portforward(request, ports, self._connector(pod))
 
+    def _connector(self, pod: dict) -> Callable[[int], Awaitable[PipeEnd]]:
+        """The kubelet's connection to a port in the pod's network namespace."""
         async def connect(port: int) -> PipeEnd:
             if PORTFORWARD_REFUSED not in self._view.faults:
                 try:
@@ -237,7 +244,7 @@ class PodRuntime:
                     pass
             raise ConnectionRefusedError(self._refusal(pod, port))
 
-        return await serve_portforward(request, ports, connect)
+        return connect
 
     def _refusal(self, pod: dict, port: int) -> str:
         """portforward.go "error forwarding port %d to pod %s, uid %v: %v", with cri-dockerd's
