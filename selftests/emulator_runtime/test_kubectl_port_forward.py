@@ -143,21 +143,22 @@ def test_a_port_nothing_listens_on_gives_the_kubelet_s_error(built, websockets):
     assert "error: lost connection to pod" in forward.output
 
 
-def test_before_the_build_port_3000_is_refused_too(cluster):
-    with port_forward(cluster.kubeconfig, "pod/react-a", 3000) as forward:
+def refused_forward_output(kubeconfig, target: str, port: int) -> str:
+    """What kubectl printed for a forward whose first GET the pod refused (kubectl then exits 1)."""
+    with port_forward(kubeconfig, target, port) as forward:
         with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
             forward.get("/")
         assert forward.wait(10) == 1
-    assert "127.0.0.1:3000, 16): Connection refused" in forward.output
+    return forward.output
+
+
+def test_before_the_build_port_3000_is_refused_too(cluster):
+    assert "127.0.0.1:3000, 16): Connection refused" in refused_forward_output(cluster.kubeconfig, "pod/react-a", 3000)
 
 
 def test_portforward_refused_fault(built):
     built.view.faults.add(PORTFORWARD_REFUSED)
-    with port_forward(built.kubeconfig, "pod/react-a", 3000) as forward:
-        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
-            forward.get("/")
-        assert forward.wait(10) == 1
-    assert "error forwarding port 3000 to pod" in forward.output
+    assert "error forwarding port 3000 to pod" in refused_forward_output(built.kubeconfig, "pod/react-a", 3000)
 
 
 def test_stream_stall_fault_leaves_the_connection_silent(built):
