@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any, Mapping, Protocol
@@ -29,6 +30,7 @@ from .store import Store
 from .watch import WatchStream
 
 HEALTH_PATHS = {"/healthz", "/readyz", "/livez"}
+FOLLOW_POLL = 0.2   # seconds between looks at a followed container's log
 # Who the request authenticated as, set by the authentication middleware; the reviews answer about it.
 REQUEST_USER = web.RequestKey("user", object)
 
@@ -306,7 +308,7 @@ class Handlers:
         elif sub.name == "scale":
             return await self._scale(request, resource, target)
         elif sub.name == "log" and method == "GET":
-            return self._log(request, target)
+            return await self._log(request, target)
         elif sub.name in ("exec", "portforward", "attach") and method in ("GET", "POST"):
             return await self._stream(request, target, sub.name)
         elif sub.name == "binding" and method == "POST":
@@ -347,7 +349,7 @@ class Handlers:
             obj = self.store.update(resource, obj, manager=apirequest.manager(request))
         return _json(_scale_of(obj))
 
-    def _log(self, request: web.Request, target: Target) -> web.Response:
+    async def _log(self, request: web.Request, target: Target) -> web.StreamResponse:
         pod = self.store.get("pods", target.namespace, target.name)
         names = [c["name"] for c in pod["spec"].get("containers") or []]
         container = request.query.get("container")
@@ -368,11 +370,42 @@ class Handlers:
         previous = apirequest.flag(request, "previous")
         if previous and "terminated" not in (statuses[container].get("lastState") or {}):
             raise errors.bad_request(f'previous terminated container "{container}" in pod "{target.name}" not found')
+        timestamps = apirequest.flag(request, "timestamps")
         text = self.backend.container_logs.read(
             pod, container, previous=previous,
-            tail_lines=apirequest.integer(request, "tailLines"), timestamps=apirequest.flag(request, "timestamps"),
+            tail_lines=apirequest.integer(request, "tailLines"), timestamps=timestamps,
             limit_bytes=apirequest.integer(request, "limitBytes"))
-        return web.Response(text=text, content_type="text/plain")
+        if previous or not apirequest.flag(request, "follow") or "running" not in state:
+            return web.Response(text=text, content_type="text/plain")
+        return await self._follow(request, target, container, text, timestamps)
+
+    async def _follow(self, request: web.Request, target: Target, container: str, first: str,
+                      timestamps: bool) -> web.StreamResponse:
+        """`follow=true` (`kubectl logs -f`): the log so far, then each new line, until the container stops
+        running, its pod goes, or the client hangs up (pkg/kubelet/kuberuntime/logs/logs.go ReadLogs
+        follows the file until the container is no longer running)."""
+        response = web.StreamResponse(headers={"Content-Type": "text/plain"})
+        await response.prepare(request)
+        await response.write(first.encode())
+        sent = self.backend.container_logs.read(self.store.get("pods", target.namespace, target.name), container,
+                                                timestamps=timestamps)
+        while request.transport is not None and not request.transport.is_closing():
+            await asyncio.sleep(FOLLOW_POLL)
+            try:
+                pod = self.store.get("pods", target.namespace, target.name)
+            except errors.ApiError:
+                break
+            whole = self.backend.container_logs.read(pod, container, timestamps=timestamps)
+            if whole.startswith(sent) and len(whole) > len(sent):
+                await response.write(whole[len(sent):].encode())
+            sent = whole
+            status = next((c for c in pod.get("status", {}).get("containerStatuses") or []
+                           if c["name"] == container), {})
+            if "running" not in status.get("state", {}):
+                break
+        with contextlib.suppress(ConnectionResetError):
+            await response.write_eof()
+        return response
 
     async def _stream(self, request: web.Request, target: Target, kind: str) -> web.StreamResponse:
         pod = self.store.get("pods", target.namespace, target.name)

@@ -2,6 +2,8 @@
 -- ping -c 1 <pod FQDN>` of a pod on the other node, the app's logs over time, and events."""
 from __future__ import annotations
 
+import subprocess
+
 from kubernetes import client, config
 
 from emulator import EmulatedCluster, Timeline
@@ -47,6 +49,32 @@ def test_the_apps_log_grows_as_its_build_finishes(tmp_path):
             "Builing frontend", "build finished", "Server started on port 3000"]
         started = core.read_namespaced_pod("web", "default").status.container_statuses[0].state.running.started_at
         assert stamped[0].startswith(started.strftime("%Y-%m-%dT%H:%M:%S")) and stamped[0] < stamped[1]
+    finally:
+        cluster.stop()
+
+
+def test_kubectl_logs_f_follows_the_build_until_the_pod_goes(tmp_path):
+    """`kubectl logs -f` keeps the stream open and prints lines as the container writes them, until it stops
+    running (kubernetes `pkg/kubelet/kuberuntime/logs/logs.go` ReadLogs with Follow). The emulator sent the
+    log so far and closed, so `-f` returned at once."""
+    cluster = EmulatedCluster((), Timeline(scale=SCALE, app_build=6.0)).start()
+    try:
+        kubeconfig = str(cluster.write_kubeconfig(tmp_path / "kubeconfig"))
+        core = client.CoreV1Api(config.new_client_from_config(config_file=kubeconfig))
+        core.create_namespaced_pod("default", {"metadata": {"name": "web"}, "spec": {
+            "containers": [{"name": "web", "image": LAB_IMAGE}]}})
+        wait_for("the container running", lambda: core.read_namespaced_pod("web", "default").status.phase == "Running")
+        follow = subprocess.Popen(["kubectl", "--kubeconfig", kubeconfig, "logs", "-f", "web"],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert follow.stdout.readline() == "Builing frontend\n"
+            assert follow.stdout.readline() == "build finished\n"   # written while kubectl was waiting
+            assert follow.stdout.readline() == "Server started on port 3000\n"
+            assert follow.poll() is None
+            core.delete_namespaced_pod("web", "default", grace_period_seconds=0)
+            assert follow.wait(timeout=15) == 0
+        finally:
+            follow.kill()
     finally:
         cluster.stop()
 
