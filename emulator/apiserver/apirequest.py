@@ -152,7 +152,7 @@ async def patch_body(request: web.Request, accepted: tuple[str, ...]) -> tuple[s
         raise errors.unsupported_media_type(list(accepted))
     if kind.endswith("yaml"):   # sigs.k8s.io/yaml's words around go-yaml's (handlers/patch.go applyPatcher)
         return PATCH_KINDS[kind], _decode(await request.read(), "yaml",
-                                          "error decoding patch: error converting YAML to JSON: ")
+                                          "error decoding YAML: error converting YAML to JSON: ")
     return PATCH_KINDS[kind], _decode(await request.read(), "json")
 
 

@@ -8,8 +8,17 @@ unknown field "spec.replica"` (apimachinery `runtime/serializer/json` strict dec
 \"spec.replica\""` header; `Ignore` drops them silently. The declared fields are those of
 Kubernetes 1.35's OpenAPI, as the strict JSON schemas kubernetes-validate bundles carry them
 (`v1.35.0-local-strict`, every object `additionalProperties: false`); they load on the first
-checked write. Custom resources, server-side
-apply bodies and patches are not checked here (docs/platform.md §19.6).
+checked write. Custom resources and non-apply patches are not checked here (docs/platform.md §19.6).
+
+A server-side apply body is checked whatever `fieldValidation` says: the field manager converts it to a
+typed value first (apimachinery v0.35.1 `pkg/util/managedfields/internal/structuredmerge.go` Apply:
+"failed to create typed patch object (<ns>/<name>; <group>/<version>, Kind=<Kind>): ..."), and
+structured-merge-diff's validation refuses a field the schema does not declare (`typed/validate.go`
+visitMapItems: `<path>: field not declared in schema`, the path written as `fieldpath/element.go`
+PathElement.String: `.field`, `[name="app"]` for a keyed list item, `[=value]` in a set, `[0]` else).
+The apiserver does not wrap that error in a Status, so it is a 500 without a reason (kubernetes issues
+#122480, #139253; docs/platform.md §18.8). SMD stops at the first such field of each object in Go's map
+order, which is random; the emulator names the first in document order.
 """
 from __future__ import annotations
 
@@ -92,3 +101,50 @@ def strict_message(version: str, kind: str, fields: list[str]) -> str:
 def warnings(fields: list[str]) -> list[str]:
     """Warning header values, as the apiserver's warning recorder writes them."""
     return ["299 - " + json.dumps(f'unknown field "{field}"') for field in fields]
+
+
+def _smd_key(item: dict[str, Any], keys: list[str]) -> str:
+    """A keyed list item's path element: `[containerPort=3000,protocol="TCP"]`, keys sorted by name."""
+    parts = [f"{key}={json.dumps(item[key], ensure_ascii=False)}" for key in sorted(keys) if key in item]
+    return "[" + ",".join(parts) + "]"
+
+
+def _smd_walk(value: Any, schema: dict[str, Any], path: str, found: list[str]) -> None:
+    schema = _resolve(schema)
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            if properties is not None and key in properties:
+                _smd_walk(item, properties[key], where, found)
+            elif isinstance(extra, dict):
+                _smd_walk(item, extra, where, found)
+            elif properties is not None and extra is False:
+                found.append(f"{where}: field not declared in schema")
+                return
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        kind, keys = schema.get("x-kubernetes-list-type"), schema.get("x-kubernetes-list-map-keys") or []
+        for index, item in enumerate(value):
+            if kind == "map" and keys and isinstance(item, dict):
+                element = _smd_key(item, keys)
+            elif kind == "set":
+                element = f"[={json.dumps(item, ensure_ascii=False)}]"
+            else:
+                element = f"[{index}]"
+            _smd_walk(item, schema["items"], path + element, found)
+
+
+def apply_refusal(group: str, version: str, kind: str, body: dict[str, Any]) -> str | None:
+    """What the field manager says of an apply body with undeclared fields; None when it has none."""
+    name = _kinds().get((group, version, kind))
+    if name is None:
+        return None
+    found: list[str] = []
+    _smd_walk(body, _definitions()[name], "", found)
+    if not found:
+        return None
+    meta = body.get("metadata") or {}
+    where = f"{meta.get('namespace', '')}/{meta.get('name', '')}; {group}/{version}, Kind={kind}"
+    detail = found[0] if len(found) == 1 else "errors:\n" + "\n".join(f"  {line}" for line in found)
+    return f"failed to create typed patch object ({where}): {detail}"

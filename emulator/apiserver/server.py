@@ -261,6 +261,10 @@ class Handlers:
             meta["name"] = target.name
             if resource.namespaced:
                 meta["namespace"] = target.namespace
+            refusal = None if resource.custom else field_validation.apply_refusal(
+                resource.group, resource.version, resource.kind, body)
+            if refusal:
+                raise errors.not_a_status(refusal)
         obj, created = self.store.patch(resource, target.namespace, target.name, kind, body,
                                         manager=manager or apirequest.manager(request),
                                         subresource=subresource, force=force)

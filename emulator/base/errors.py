@@ -21,8 +21,10 @@ class ApiError(Exception):
     def status(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "kind": "Status", "apiVersion": "v1", "metadata": {},
-            "status": "Failure", "message": self.message, "reason": self.reason,
+            "status": "Failure", "message": self.message,
         }
+        if self.reason:    # StatusReasonUnknown is "", and omitted
+            body["reason"] = self.reason
         if self.details is not None:
             body["details"] = self.details
         body["code"] = self.code
@@ -134,6 +136,12 @@ def expired(message: str) -> ApiError:
 def too_many_requests(retry_after: int) -> ApiError:
     return ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
                     {"retryAfterSeconds": retry_after}, {"Retry-After": str(retry_after)})
+
+
+def not_a_status(message: str) -> ApiError:
+    """An error the apiserver did not turn into a Status: 500, no reason, its text as the message
+    (apiserver `pkg/endpoints/handlers/responsewriters/status.go` ErrorToAPIStatus)."""
+    return ApiError(500, "", message)
 
 
 def internal(message: str) -> ApiError:
