@@ -4,7 +4,10 @@ the simple redirections (`>`, `>>`, `<`, `2>`, `2>&1`, `>&2`), and the compound 
 (POSIX Shell Command Language §2.9.4, as BusyBox ash parses them: mirror/busybox shell/ash.c
 parse_command; a missing keyword is `syntax error: unexpected end of file (expecting "done")`).
 Commands run one at a time; a pipeline hands each command's whole output to the next. Command
-substitution, functions, `case`, `break`/`continue` and globbing are not emulated."""
+substitution (`$(...)` and backquotes, §2.6.3: trailing newlines removed; unquoted, the result is split
+into fields on blanks, §2.6.5; an assignment's value is not split) runs the inner script in a subshell
+whose stdout is captured. Arithmetic `$((...))`, functions, `case`, `break`/`continue`, globbing and field
+splitting of `$VAR` are not emulated."""
 from __future__ import annotations
 
 import asyncio
@@ -30,14 +33,21 @@ class ShellExit(Exception):
 @dataclass
 class Word:
     parts: list[tuple[str, str]] = field(default_factory=list)
-    """("lit", text) or ("var", name)."""
-
-    def expand(self, variables: dict[str, str]) -> str:
-        return "".join(text if kind == "lit" else variables.get(text, "") for kind, text in self.parts)
+    """("lit", text), ("var", name), ("cmd", script) unquoted or ("qcmd", script) in double quotes."""
 
     @property
     def literal(self) -> str | None:
         return "".join(t for _, t in self.parts) if all(k == "lit" for k, _ in self.parts) else None
+
+    @property
+    def assignment(self) -> bool:
+        """NAME=... as written (its value is not split into fields)."""
+        prefix = ""
+        for kind, text in self.parts:
+            if kind != "lit":
+                break
+            prefix += text
+        return "=" in prefix and bool(_NAME.fullmatch(prefix.split("=", 1)[0]))
 
 
 def tokenize(script: str) -> list[Word | str]:
@@ -77,6 +87,10 @@ def tokenize(script: str) -> list[Word | str]:
             i = close + 1
         elif c == '"':
             i = _double_quoted(script, i + 1, add)
+        elif c == "$" and script.startswith("$(", i) and not script.startswith("$((", i):
+            i = _substitution(script, i + 2, ")", add, "cmd")
+        elif c == "`":
+            i = _substitution(script, i + 1, "`", add, "cmd")
         elif c == "$":
             i = _variable(script, i, add)
         elif (redirect := _match(script, i, _REDIRECTS)) and (word is None or redirect[0] not in "12"):
@@ -107,12 +121,41 @@ def _double_quoted(script: str, i: int, add: Callable[[str, str], None]) -> int:
         if c == "\\" and i + 1 < len(script) and script[i + 1] in '"\\$`':
             add("lit", script[i + 1])
             i += 2
+        elif c == "$" and script.startswith("$(", i) and not script.startswith("$((", i):
+            i = _substitution(script, i + 2, ")", add, "qcmd")
+        elif c == "`":
+            i = _substitution(script, i + 1, "`", add, "qcmd")
         elif c == "$":
             i = _variable(script, i, add)
         else:
             add("lit", c)
             i += 1
     raise ShellSyntaxError("unterminated quoted string")
+
+
+def _substitution(script: str, i: int, close: str, add: Callable[[str, str], None], kind: str) -> int:
+    """The inner script of `$(...)` (nested parentheses and quotes skipped) or of backquotes."""
+    depth, start = 0, i
+    while i < len(script):
+        c = script[i]
+        if c == "\\":
+            i += 2
+            continue
+        if close == ")" and c in "'\"":
+            end = script.find(c, i + 1)
+            if end < 0:
+                break
+            i = end + 1
+            continue
+        if c == close and depth == 0:
+            add(kind, script[start:i])
+            return i + 1
+        if close == ")" and c == "(":
+            depth += 1
+        elif close == ")" and c == ")":
+            depth -= 1
+        i += 1
+    raise ShellSyntaxError("unterminated quoted string" if close == "`" else "unexpected end of file (expecting \")\")")
 
 
 def _variable(script: str, i: int, add: Callable[[str, str], None]) -> int:
@@ -183,6 +226,8 @@ class Shell:
         self._read_file = read_file
         self._write_file = write_file
         self.status = 0
+        self._substituted: int | None = None
+        self._stderr: Callable[[bytes], Awaitable[None]] = _appender(bytearray())   # substitutions' stderr
 
     async def run_script(self, script: str, streams: Streams) -> int:
         try:
@@ -213,7 +258,8 @@ class Shell:
                     return status
                 status = await self._sequence(command.body, streams)
         if isinstance(command, ForLoop):
-            for value in [word.expand(self.variables) for word in command.values]:
+            self._stderr = streams.stderr
+            for value in [field for word in command.values for field in await self._fields(word)]:
                 await asyncio.sleep(0)
                 self.variables[command.name] = value
                 status = await self._sequence(command.body, streams)
@@ -238,15 +284,16 @@ class Shell:
 
     async def _command(self, command: Command, streams: Streams) -> int:
         self.variables["?"] = str(self.status)
-        argv = [word.expand(self.variables) for word in command.words]
+        self._substituted, self._stderr = None, streams.stderr
+        argv = [field for word in command.words for field in await self._fields(word, split=not word.assignment)]
         while argv and "=" in argv[0] and _NAME.fullmatch(argv[0].split("=", 1)[0]):
             name, value = argv.pop(0).split("=", 1)
             self.variables[name] = value
         streams = await self._redirected(command.redirects, streams)
         if streams is None:
             return 1
-        if not argv:
-            return 0
+        if not argv:   # only assignments: the status of the last substitution, else 0 (§2.9.1)
+            return self._substituted if self._substituted is not None else 0
         if argv[0] == "exit":
             raise ShellExit(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else self.status)
         if argv[0] == "export":
@@ -259,7 +306,7 @@ class Shell:
     async def _redirected(self, redirects: list[tuple[str, Word | None]], streams: Streams) -> Streams | None:
         stdin, stdout, stderr = streams.stdin, streams.stdout, streams.stderr
         for operator, target in redirects:
-            path = target.expand(self.variables) if target else ""
+            path = " ".join(await self._fields(target, split=False)) if target else ""
             if operator == "2>&1":
                 stderr = stdout
             elif operator in (">&2", "1>&2"):
@@ -277,6 +324,42 @@ class Shell:
                 else:
                     stdout = sink
         return Streams(stdin, stdout, stderr)
+
+    async def _fields(self, word: Word, split: bool = True) -> list[str]:
+        """The fields a word expands to: one, or (unquoted substitutions split on blanks) none or more."""
+        fields: list[str] = []
+        current, started = "", False
+        for kind, text in word.parts:
+            if kind == "cmd" and split:
+                output = await self._substitute(text)
+                if output[:1].isspace() and started:
+                    fields.append(current)
+                    current, started = "", False
+                for index, piece in enumerate(output.split()):
+                    if index:
+                        fields.append(current)
+                        current = ""
+                    current, started = current + piece, True
+                if output[-1:].isspace() and started:
+                    fields.append(current)
+                    current, started = "", False
+                continue
+            if kind in ("cmd", "qcmd"):
+                current += await self._substitute(text)
+            else:
+                current += text if kind == "lit" else self.variables.get(text, "")
+            started = True
+        if started:
+            fields.append(current)
+        return fields
+
+    async def _substitute(self, script: str) -> str:
+        """`$(script)`: run in a subshell (its variables are its own), stdout captured, trailing newlines cut."""
+        captured = bytearray()
+        subshell = Shell(self.variables, self._run, self._read_file, self._write_file)
+        self._substituted = await subshell.run_script(script, Streams(_reader_of(b""), _appender(captured),
+                                                                      self._stderr))
+        return captured.decode(errors="replace").rstrip("\n")
 
     def _sink(self, path: str, append: bool) -> Callable[[bytes], Awaitable[None]]:
         if path != "/dev/null":

@@ -60,3 +60,18 @@ def test_sleep_honours_time(cluster):
     started = time.monotonic()
     assert run(cluster.api, "react-a", ["sleep", "30"]).returncode == 0
     assert time.monotonic() - started >= 30 * 0.01
+
+
+def test_command_substitution_as_ash_expands_it(cluster):
+    """POSIX Shell Command Language §2.6.3 (trailing newlines removed) and §2.6.5 (an unquoted result is
+    split into fields, a quoted one is not; an assignment's value is never split; §2.9.1: a command of
+    only assignments has the last substitution's status), as BusyBox ash does. The emulator's sh ran
+    `$(...)` as the literal text."""
+    def out(script: str) -> str:
+        return run(cluster.api, "react-b", ["sh", "-c", script]).stdout
+    assert out("echo Pod $(hostname) at $(cat /etc/hostname)") == "Pod react-b at react-b\n"
+    assert out('for n in $(seq 1 3); do echo "n=$n"; done') == "n=1\nn=2\nn=3\n"
+    assert out('X=$(echo a    b); echo "[$X]"; echo "[$(echo a    b)]" [`echo c`]') == "[a b]\n[a b] [c]\n"
+    assert out("X=$(false); echo $?; echo $(echo $(echo nested))") == "1\nnested\n"
+    result = run(cluster.api, "react-b", ["sh", "-c", "echo [$(nope)]"])
+    assert result.stdout == "[]\n" and result.stderr == "sh: nope: not found\n"
