@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .coredns import NOERROR, RCODE_NAMES
 from .network import Network, pod_ip
-from .pod_files import PodFiles
+from .pod_files import ROOT_DIRECTORIES, PodFiles
 from .resolver import NameNotFound, ResolvConf, StubResolver, pod_hostname
 from .sh import Streams
 
@@ -491,8 +491,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-_ROOT = ("bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys",
-         "tmp", "usr", "var")
 
 
 async def ls(process: Process, argv: list[str]) -> int:
@@ -502,7 +500,7 @@ async def ls(process: Process, argv: list[str]) -> int:
     status = 0
     for operand in operands or ["."]:
         path = process.files.path(operand)
-        names = process.files.listing(path, _ROOT if path == "/" else ())
+        names = process.files.listing(path, ROOT_DIRECTORIES if path == "/" else ())
         if names is None:
             await process.err(f"ls: {operand}: No such file or directory\n")
             status = 1

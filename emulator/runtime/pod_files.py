@@ -5,6 +5,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
+# The directories at the root of every emulated image (BusyBox's, as `ls /` lists them).
+ROOT_DIRECTORIES = ("bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv",
+                    "sys", "tmp", "usr", "var")
+
 
 class PodFiles:
     def __init__(self, workdir: str, mounted: Callable[[], dict[str, bytes]], written: dict[str, bytes]):

@@ -6,8 +6,8 @@ parse_command; a missing keyword is `syntax error: unexpected end of file (expec
 Commands run one at a time; a pipeline hands each command's whole output to the next. Command
 substitution (`$(...)` and backquotes, §2.6.3: trailing newlines removed; unquoted, the result is split
 into fields on blanks, §2.6.5; an assignment's value is not split) runs the inner script in a subshell
-whose stdout is captured. Arithmetic `$((...))`, functions, `case`, `break`/`continue`, globbing and field
-splitting of `$VAR` are not emulated."""
+whose stdout is captured; arithmetic `$((...))` is sh_arith's, `test`/`[` sh_test_builtin's.
+Functions, `case`, `break`/`continue`, globbing and field splitting of `$VAR` are not emulated."""
 from __future__ import annotations
 
 import asyncio
@@ -15,9 +15,14 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from .pod_files import ROOT_DIRECTORIES
+from .sh_arith import ArithmeticFailure, evaluate
+from .sh_test_builtin import run_test
+
 _OPERATORS = ("&&", "||", ";", "|", "&", "\n")
 _REDIRECTS = ("2>&1", "1>&2", ">&2", "2>>", "2>", ">>", "1>", ">", "<")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EXPANSION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|[?$#0])")
 
 
 class ShellSyntaxError(Exception):
@@ -87,7 +92,9 @@ def tokenize(script: str) -> list[Word | str]:
             i = close + 1
         elif c == '"':
             i = _double_quoted(script, i + 1, add)
-        elif c == "$" and script.startswith("$(", i) and not script.startswith("$((", i):
+        elif script.startswith("$((", i):
+            i = _arithmetic(script, i + 3, add)
+        elif c == "$" and script.startswith("$(", i):
             i = _substitution(script, i + 2, ")", add, "cmd")
         elif c == "`":
             i = _substitution(script, i + 1, "`", add, "cmd")
@@ -121,7 +128,9 @@ def _double_quoted(script: str, i: int, add: Callable[[str, str], None]) -> int:
         if c == "\\" and i + 1 < len(script) and script[i + 1] in '"\\$`':
             add("lit", script[i + 1])
             i += 2
-        elif c == "$" and script.startswith("$(", i) and not script.startswith("$((", i):
+        elif script.startswith("$((", i):
+            i = _arithmetic(script, i + 3, add)
+        elif c == "$" and script.startswith("$(", i):
             i = _substitution(script, i + 2, ")", add, "qcmd")
         elif c == "`":
             i = _substitution(script, i + 1, "`", add, "qcmd")
@@ -131,6 +140,21 @@ def _double_quoted(script: str, i: int, add: Callable[[str, str], None]) -> int:
             add("lit", c)
             i += 1
     raise ShellSyntaxError("unterminated quoted string")
+
+
+def _arithmetic(script: str, i: int, add: Callable[[str, str], None]) -> int:
+    """The expression of `$((...))`, up to the `))` that closes it."""
+    depth, start = 0, i
+    while i < len(script):
+        if script[i] == "(":
+            depth += 1
+        elif script[i] == ")":
+            if depth == 0 and script.startswith("))", i):
+                add("arith", script[start:i])
+                return i + 2
+            depth -= 1
+        i += 1
+    raise ShellSyntaxError("unexpected end of file (expecting \"))\")")
 
 
 def _substitution(script: str, i: int, close: str, add: Callable[[str, str], None], kind: str) -> int:
@@ -301,7 +325,20 @@ class Shell:
             return 0
         if argv[0] in ("cd", ":"):
             return 0
+        if argv[0] in ("test", "["):
+            status, problem = run_test(argv, self._exists, self._is_dir)
+            if problem:
+                await streams.stderr(f"sh: {problem}\n".encode())
+            return status
         return await self._run(argv, streams)
+
+    def _exists(self, path: str) -> bool:
+        return self._is_dir(path) or self._read_file(path) is not None
+
+    @staticmethod
+    def _is_dir(path: str) -> bool:
+        """The root and its directories (the shell is not shown the pod's other directories)."""
+        return path == "/" or path.rstrip("/").lstrip("/") in ROOT_DIRECTORIES
 
     async def _redirected(self, redirects: list[tuple[str, Word | None]], streams: Streams) -> Streams | None:
         stdin, stdout, stderr = streams.stdin, streams.stdout, streams.stderr
@@ -346,12 +383,23 @@ class Shell:
                 continue
             if kind in ("cmd", "qcmd"):
                 current += await self._substitute(text)
+            elif kind == "arith":
+                current += await self._arithmetic(text)
             else:
                 current += text if kind == "lit" else self.variables.get(text, "")
             started = True
         if started:
             fields.append(current)
         return fields
+
+    async def _arithmetic(self, expression: str) -> str:
+        """`$((expression))`; ash stops the script on an expression it cannot evaluate (status 2)."""
+        expanded = _EXPANSION.sub(lambda m: self.variables.get(m.group(1) or m.group(2), ""), expression)
+        try:
+            return str(evaluate(expanded, self.variables))
+        except ArithmeticFailure as failure:
+            await self._stderr(f"sh: {failure}\n".encode())
+            raise ShellExit(2) from None
 
     async def _substitute(self, script: str) -> str:
         """`$(script)`: run in a subshell (its variables are its own), stdout captured, trailing newlines cut."""

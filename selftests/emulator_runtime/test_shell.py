@@ -75,3 +75,22 @@ def test_command_substitution_as_ash_expands_it(cluster):
     assert out("X=$(false); echo $?; echo $(echo $(echo nested))") == "1\nnested\n"
     result = run(cluster.api, "react-b", ["sh", "-c", "echo [$(nope)]"])
     assert result.stdout == "[]\n" and result.stderr == "sh: nope: not found\n"
+
+
+def test_counting_loops_with_test_and_arithmetic(cluster):
+    """ash's `[`/`test` builtin (mirror/busybox coreutils/test.c: oexpr/aexpr/nexpr/primary, getn) and
+    arithmetic expansion (shell/math.c; POSIX §2.6.4): the loop students write to ping a few times. Both
+    were "not found" / literal text in the emulator."""
+    def sh(script: str):
+        return run(cluster.api, "react-b", ["sh", "-c", script])
+    assert sh('i=0; while [ $i -lt 3 ]; do echo "i=$i"; i=$((i + 1)); done').stdout == "i=0\ni=1\ni=2\n"
+    assert sh("echo $(( (2 + 3) * 4 - 7 / 2 )) $((-7 % 3)) $((1 < 2 && 3 >= 4)) $((!0))").stdout == "17 -1 0 1\n"
+    assert sh('[ -z "" ] && [ -n x ] && [ abc = abc ] && [ ! 1 -eq 2 ] && test -e /etc/hostname -a -d /tmp'
+              ' && echo ok').stdout == "ok\n"
+    assert sh("[ -f /etc/nothing ] || [ 2 -gt 1 -o x = y ] && echo yes").stdout == "yes\n"
+    missing = sh("[ 1 -eq 1")
+    assert (missing.returncode, missing.stderr) == (2, "sh: missing ]\n")
+    bad = sh("[ abc -lt 1 ]")
+    assert (bad.returncode, bad.stderr) == (2, "sh: abc: bad number\n")
+    division = sh("echo $((1 / 0)); echo never")
+    assert (division.returncode, division.stdout, division.stderr) == (2, "", "sh: divide by zero\n")
