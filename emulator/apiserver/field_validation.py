@@ -8,7 +8,14 @@ unknown field "spec.replica"` (apimachinery `runtime/serializer/json` strict dec
 \"spec.replica\""` header; `Ignore` drops them silently. The declared fields are those of
 Kubernetes 1.35's OpenAPI, as the strict JSON schemas kubernetes-validate bundles carry them
 (`v1.35.0-local-strict`, every object `additionalProperties: false`); they load on the first
-checked write. Custom resources and non-apply patches are not checked here (docs/platform.md §19.6).
+checked write. Custom resources and JSON patches are not checked here (docs/platform.md §19.6).
+
+A merge or strategic merge patch is checked for the fields it sets (kubernetes/apiserver v0.35.1
+`pkg/endpoints/handlers/patch.go` applyPatchToObject decodes the patched object with the same
+validation; an unset `fieldValidation` is Warn, `handlers/rest.go` fieldValidation): Strict is a 422 whose
+one cause is `patch: Invalid value: "<the patch as Go's %+v prints the map>": strict decoding error:
+unknown field "spec.replica"`, Warn drops the field and warns. Strategic directives (`$patch`,
+`$retainKeys`, `$setElementOrder/...`, `$deleteFromPrimitiveList/...`) are not fields.
 
 A server-side apply body is checked whatever `fieldValidation` says: the field manager converts it to a
 typed value first (apimachinery v0.35.1 `pkg/util/managedfields/internal/structuredmerge.go` Apply:
@@ -51,35 +58,68 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _walk(value: Any, schema: dict[str, Any], path: str, found: list[str], prune: bool) -> None:
+def _walk(value: Any, schema: dict[str, Any], path: str, found: list[str], prune: bool,
+          patch: bool = False) -> None:
     schema = _resolve(schema)
     if isinstance(value, dict):
         properties = schema.get("properties")
         extra = schema.get("additionalProperties")
         for key, item in list(value.items()):
             where = f"{path}.{key}" if path else key
+            if patch and key.startswith("$"):
+                continue
             if properties is not None and key in properties:
-                _walk(item, properties[key], where, found, prune)
+                _walk(item, properties[key], where, found, prune, patch)
             elif isinstance(extra, dict):
-                _walk(item, extra, where, found, prune)
+                _walk(item, extra, where, found, prune, patch)
             elif properties is not None and extra is False:
                 found.append(where)
                 if prune:
                     del value[key]
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(value):
-            _walk(item, schema["items"], f"{path}[{index}]", found, prune)
+            _walk(item, schema["items"], f"{path}[{index}]", found, prune, patch)
 
 
-def unknown_fields(group: str, version: str, kind: str, obj: dict[str, Any], prune: bool = False) -> list[str]:
+def unknown_fields(group: str, version: str, kind: str, obj: dict[str, Any], prune: bool = False,
+                   patch: bool = False) -> list[str]:
     """The dotted paths of fields the kind does not declare (empty for a kind without a schema);
     with `prune`, they are dropped from `obj` as the decoder drops them under Warn and Ignore."""
     name = _kinds().get((group, version, kind))
     if name is None:
         return []
     found: list[str] = []
-    _walk(obj, _definitions()[name], "", found, prune)
+    _walk(obj, _definitions()[name], "", found, prune, patch)
     return found
+
+
+def check_patch(query_value: str | None, group: str, version: str, kind: str, patch: dict[str, Any]) -> list[str]:
+    """A merge or strategic patch under the request's mode: raise Strict's 422, else prune and warn."""
+    mode = query_value or "Warn"
+    if mode not in MODES:
+        raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Strict", "Warn", got "{mode}"')
+    shown = go_value(patch)       # the patch as it came, before any pruning
+    fields = unknown_fields(group, version, kind, patch, prune=mode != "Strict", patch=True)
+    if fields and mode == "Strict":
+        unknown = ", ".join(f'unknown field "{field}"' for field in fields)
+        raise errors.invalid_patch(shown, f"strict decoding error: {unknown}")
+    return warnings(fields) if mode == "Warn" else []
+
+
+def go_value(value: Any) -> str:
+    """Go's %+v of a JSON value decoded into interface{} (maps print with sorted keys, integral numbers
+    as integers: apimachinery util/json converts them to int64)."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{key}:{go_value(value[key])}" for key in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(go_value(item) for item in value) + "]"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
+        return str(int(value))
+    return str(value)
 
 
 def check(query_value: str | None, group: str, version: str, kind: str, obj: dict[str, Any]) -> list[str]:

@@ -265,10 +265,15 @@ class Handlers:
                 resource.group, resource.version, resource.kind, body)
             if refusal:
                 raise errors.not_a_status(refusal)
+        warned = None
+        if kind in ("merge", "strategic") and not subresource and not resource.custom and isinstance(body, dict):
+            found = field_validation.check_patch(request.query.get("fieldValidation"), resource.group,
+                                                 resource.version, resource.kind, body)
+            warned = CIMultiDict(("Warning", w) for w in found) if found else None
         obj, created = self.store.patch(resource, target.namespace, target.name, kind, body,
                                         manager=manager or apirequest.manager(request),
                                         subresource=subresource, force=force)
-        return _json(obj, 201 if created else 200)
+        return _json(obj, 201 if created else 200, warned)
 
     async def delete(self, request: web.Request, resource: ResourceType, target: Target) -> web.Response:
         options = await apirequest.optional_body(request)

@@ -6,6 +6,7 @@ and `.../endpoints/handlers/negotiation` (NewUnsupportedMediaTypeError).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,14 @@ def invalid(group: str, kind: str, name: str, causes: list[Cause]) -> ApiError:
     return ApiError(422, "Invalid", f'{what} "{name}" is invalid: {summary}',
                     _details(group, kind, name, causes=[
                         {"reason": c.reason, "message": c.message, "field": c.field} for c in causes]))
+
+
+def invalid_patch(patch_text: str, detail: str) -> ApiError:
+    """handlers/patch.go applyPatchToObject: NewInvalid(schema.GroupKind{}, "", {field.Invalid("patch", ...)}),
+    an error of no kind and no name (the message starts with a space, as Go's format leaves it)."""
+    message = f"Invalid value: {json.dumps(patch_text, ensure_ascii=False)}: {detail}"
+    return ApiError(422, "Invalid", f' "" is invalid: patch: {message}',
+                    {"causes": [{"reason": "FieldValueInvalid", "message": message, "field": "patch"}]})
 
 
 def bad_request(message: str) -> ApiError:

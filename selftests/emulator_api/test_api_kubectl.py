@@ -157,3 +157,24 @@ def test_openapi_v2_is_served_as_protobuf_json_or_406(api):
     with pytest.raises(ApiException) as refused:
         get("text/html")
     assert refused.value.status == 406
+
+
+def test_reapplying_with_a_typo_is_refused_as_kubectl_shows_it(kubectl, tmp_path):
+    """kubectl apply of an existing object sends a strategic merge patch with fieldValidation=Strict;
+    kubernetes/apiserver v0.35.1 `handlers/patch.go` applyPatchToObject decodes the patched object strictly
+    and answers NewInvalid(GroupKind{}, "", patch: Invalid value: "<%+v of the patch>": strict decoding
+    error: ...). The emulator stored the unknown field. A patch without fieldValidation is Warn: dropped
+    with a warning (handlers/rest.go fieldValidation)."""
+    manifest = tmp_path / "cm.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndata:\n  a: b\n")
+    kubectl("apply", "-f", str(manifest))
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndata:\n  a: c\ndatta:\n  x: z\n")
+    refused = kubectl("apply", "-f", str(manifest), check=False)
+    assert refused.returncode == 1
+    assert "The request is invalid: patch: Invalid value: \"map[data:map[a:c] datta:map[x:z] metadata:" \
+        in refused.stderr
+    assert refused.stderr.rstrip().endswith('strict decoding error: unknown field "datta"'), refused.stderr
+    warned = kubectl("patch", "configmap", "typo", "--type=merge", "-p", '{"datta": {"x": "y"}, "data": {"a": "d"}}')
+    assert 'unknown field "datta"' in warned.stderr
+    stored = json.loads(kubectl("get", "configmap", "typo", "-o", "json").stdout)
+    assert stored["data"] == {"a": "d"} and "datta" not in stored
