@@ -6,10 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# One worker runs the whole module, so the module's one bench run is not repeated on each xdist worker
-# (it was: three runs of ~40 s).
-pytestmark = pytest.mark.xdist_group("bench")
-
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"emulator_convergence_s", "suite_total_s", "harness_overhead_s", "gate_docs", "gate_s",
         "kubernetes_validate_s", "replicas20_total_s"}
