@@ -17,25 +17,15 @@ and `auth whoami` (test_api_protobuf.py); the Python client sends the reviews as
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
+
+from selftests.polling import wait_for
 
 
 def create(kubectl, *args: str) -> str:
     """kubectl's imperative `create`, which sends the object as protobuf (docs/platform.md §18.6)."""
     return kubectl("create", *args).stdout
-
-
-def wait_for(what: str, probe, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not reached within {timeout} s (last: {last!r})")
 
 
 def test_a_job_runs_its_pod_to_completion(kubectl):

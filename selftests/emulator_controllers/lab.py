@@ -2,30 +2,19 @@
 from __future__ import annotations
 
 import ipaddress
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from selftests.polling import wait_for  # noqa: F401 (the slice's modules import it from here)
+
 MANIFESTS = Path(__file__).resolve().parents[2] / "manifests"
 GROUP, VERSION = "crd.projectcalico.org", "v1"
 LAB_IMAGE = "ifilyaninitmo/itdt-contained-frontend:master"
 DEFAULT_POOL = "default-ipv4-ippool"
-
-
-def wait_for(what: str, probe: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """probe() until it returns something truthy; the last value is shown when time runs out."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not reached within {timeout} s (last: {last!r})")
 
 
 def ready(pod: client.V1Pod) -> bool:
