@@ -92,14 +92,8 @@ def tokenize(script: str) -> list[Word | str]:
             i = close + 1
         elif c == '"':
             i = _double_quoted(script, i + 1, add)
-        elif script.startswith("$((", i):
-            i = _arithmetic(script, i + 3, add)
-        elif c == "$" and script.startswith("$(", i):
-            i = _substitution(script, i + 2, ")", add, "cmd")
-        elif c == "`":
-            i = _substitution(script, i + 1, "`", add, "cmd")
-        elif c == "$":
-            i = _variable(script, i, add)
+        elif c in "$`":
+            i = _expansion(script, i, add, "cmd")
         elif (redirect := _match(script, i, _REDIRECTS)) and (word is None or redirect[0] not in "12"):
             end_word()
             tokens.append(redirect)
@@ -128,18 +122,24 @@ def _double_quoted(script: str, i: int, add: Callable[[str, str], None]) -> int:
         if c == "\\" and i + 1 < len(script) and script[i + 1] in '"\\$`':
             add("lit", script[i + 1])
             i += 2
-        elif script.startswith("$((", i):
-            i = _arithmetic(script, i + 3, add)
-        elif c == "$" and script.startswith("$(", i):
-            i = _substitution(script, i + 2, ")", add, "qcmd")
-        elif c == "`":
-            i = _substitution(script, i + 1, "`", add, "qcmd")
-        elif c == "$":
-            i = _variable(script, i, add)
+        elif c in "$`":
+            i = _expansion(script, i, add, "qcmd")
         else:
             add("lit", c)
             i += 1
     raise ShellSyntaxError("unterminated quoted string")
+
+
+def _expansion(script: str, i: int, add: Callable[[str, str], None], substitution: str) -> int:
+    """What starts with `$` or a backquote at i: arithmetic, a command substitution (`substitution` is
+    "cmd" unquoted, "qcmd" in double quotes) or a variable."""
+    if script.startswith("$((", i):
+        return _arithmetic(script, i + 3, add)
+    if script.startswith("$(", i):
+        return _substitution(script, i + 2, ")", add, substitution)
+    if script[i] == "`":
+        return _substitution(script, i + 1, "`", add, substitution)
+    return _variable(script, i, add)
 
 
 def _arithmetic(script: str, i: int, add: Callable[[str, str], None]) -> int:
