@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..apiserver.store import Store, timestamp
+from ..apiserver.store import Store
 from ..base.cluster import NodeSpec, Timeline
 from ..base.flavor import Flavor
 from ..base.ids import Ids
@@ -196,12 +196,7 @@ def _system_pods(store: Store, flavor: Flavor, ids: Ids, booted: float) -> None:
     primary = flavor.control_plane
     for account in ("coredns", "kube-proxy"):
         b.create("serviceaccounts", {"metadata": {"name": account}}, booted + 3, manager="kubeadm")
-    for component, template in _control_plane(flavor).items():
-        config_hash = ids.hex(32)
-        b.pod(f"{component}-{primary.name}", template, primary.name, booted, True,
-              owner={**b.owner("nodes", primary.name, None), "controller": True},
-              annotations={"kubernetes.io/config.hash": config_hash, "kubernetes.io/config.mirror": config_hash,
-                           "kubernetes.io/config.seen": timestamp(booted), "kubernetes.io/config.source": "file"})
+    workloads.static_pods(b, ids, primary.name, _control_plane(flavor), booted)
     proxy = workloads.kube_proxy_template(flavor.kubernetes_version)
     workloads.daemonset(b, "kube-proxy", proxy, {"k8s-app": "kube-proxy"}, booted + 4)
     revision = {"controller-revision-hash": ids.template_hash(), "pod-template-generation": "1"}

@@ -295,6 +295,16 @@ class Builder:
         self.store.create(resource, obj, manager=manager, at=at)
 
 
+def static_pods(b: Builder, ids: Ids, node: str, templates: dict[str, dict[str, Any]], booted: float) -> None:
+    """The kubelet's mirror pods of the control plane's static manifests on `node`, owned by the Node."""
+    for component, template in templates.items():
+        config_hash = ids.hex(32)
+        b.pod(f"{component}-{node}", template, node, booted, True,
+              owner={**b.owner("nodes", node, None), "controller": True},
+              annotations={"kubernetes.io/config.hash": config_hash, "kubernetes.io/config.mirror": config_hash,
+                           "kubernetes.io/config.seen": timestamp(booted), "kubernetes.io/config.source": "file"})
+
+
 def daemonset(b: Builder, name: str, template: dict[str, Any], labels: dict[str, str], at: float) -> None:
     b.create("daemonsets.apps", {"metadata": {"name": name, "labels": labels, "annotations": {
         "deprecated.daemonset.template.generation": "1"}},
@@ -336,12 +346,7 @@ def create(store: Store, specs: list[NodeSpec], faults: frozenset[str], ids: Ids
     for account in accounts:
         b.create("serviceaccounts", {"metadata": {"name": account}}, booted + 3)
 
-    for component, template in _control_plane(primary).items():
-        config_hash = ids.hex(32)
-        b.pod(f"{component}-{primary.name}", template, primary.name, booted, True,
-              owner={**b.owner("nodes", primary.name, None), "controller": True},
-              annotations={"kubernetes.io/config.hash": config_hash, "kubernetes.io/config.mirror": config_hash,
-                           "kubernetes.io/config.seen": timestamp(booted), "kubernetes.io/config.source": "file"})
+    static_pods(b, ids, primary.name, _control_plane(primary), booted)
 
     daemonset(b, "kube-proxy", kube_proxy_template(), {"k8s-app": "kube-proxy"}, booted + 4)
     cni_name, cni_template = ("calico-node", calico_node_template()) if with_calico else \
