@@ -1,10 +1,9 @@
 """Loading a manifests folder: documents, lines, classification; bad input becomes findings."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fixtures.gate.findings import Finding
 from fixtures.gate.manifests import load_manifests
+from selftests.gate.hand_ins import write
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -20,14 +19,6 @@ spec:
           image: ifilyaninitmo/itdt-contained-frontend:master
 """
 POOL = "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: p\nspec:\n  cidr: 10.0.0.0/24\n"
-
-
-def write(folder: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return folder
 
 
 def texts(findings: list[Finding]) -> str:
