@@ -251,7 +251,6 @@ class Shell:
         self._write_file = write_file
         self.status = 0
         self._substituted: int | None = None
-        self._stderr: Callable[[bytes], Awaitable[None]] = _appender(bytearray())   # substitutions' stderr
 
     async def run_script(self, script: str, streams: Streams) -> int:
         try:
@@ -282,8 +281,7 @@ class Shell:
                     return status
                 status = await self._sequence(command.body, streams)
         if isinstance(command, ForLoop):
-            self._stderr = streams.stderr
-            for value in [field for word in command.values for field in await self._fields(word)]:
+            for value in [field for word in command.values for field in await self._fields(word, streams.stderr)]:
                 await asyncio.sleep(0)
                 self.variables[command.name] = value
                 status = await self._sequence(command.body, streams)
@@ -308,8 +306,9 @@ class Shell:
 
     async def _command(self, command: Command, streams: Streams) -> int:
         self.variables["?"] = str(self.status)
-        self._substituted, self._stderr = None, streams.stderr
-        argv = [field for word in command.words for field in await self._fields(word, split=not word.assignment)]
+        self._substituted = None
+        argv = [field for word in command.words
+                for field in await self._fields(word, streams.stderr, split=not word.assignment)]
         while argv and "=" in argv[0] and _NAME.fullmatch(argv[0].split("=", 1)[0]):
             name, value = argv.pop(0).split("=", 1)
             self.variables[name] = value
@@ -343,7 +342,7 @@ class Shell:
     async def _redirected(self, redirects: list[tuple[str, Word | None]], streams: Streams) -> Streams | None:
         stdin, stdout, stderr = streams.stdin, streams.stdout, streams.stderr
         for operator, target in redirects:
-            path = " ".join(await self._fields(target, split=False)) if target else ""
+            path = " ".join(await self._fields(target, streams.stderr, split=False)) if target else ""
             if operator == "2>&1":
                 stderr = stdout
             elif operator in (">&2", "1>&2"):
@@ -362,13 +361,13 @@ class Shell:
                     stdout = sink
         return Streams(stdin, stdout, stderr)
 
-    async def _fields(self, word: Word, split: bool = True) -> list[str]:
+    async def _fields(self, word: Word, stderr: Callable[[bytes], Awaitable[None]], split: bool = True) -> list[str]:
         """The fields a word expands to: one, or (unquoted substitutions split on blanks) none or more."""
         fields: list[str] = []
         current, started = "", False
         for kind, text in word.parts:
             if kind == "cmd" and split:
-                output = await self._substitute(text)
+                output = await self._substitute(text, stderr)
                 if output[:1].isspace() and started:
                     fields.append(current)
                     current, started = "", False
@@ -382,9 +381,9 @@ class Shell:
                     current, started = "", False
                 continue
             if kind in ("cmd", "qcmd"):
-                current += await self._substitute(text)
+                current += await self._substitute(text, stderr)
             elif kind == "arith":
-                current += await self._arithmetic(text)
+                current += await self._arithmetic(text, stderr)
             else:
                 current += text if kind == "lit" else self.variables.get(text, "")
             started = True
@@ -392,21 +391,20 @@ class Shell:
             fields.append(current)
         return fields
 
-    async def _arithmetic(self, expression: str) -> str:
+    async def _arithmetic(self, expression: str, stderr: Callable[[bytes], Awaitable[None]]) -> str:
         """`$((expression))`; ash stops the script on an expression it cannot evaluate (status 2)."""
         expanded = _EXPANSION.sub(lambda m: self.variables.get(m.group(1) or m.group(2), ""), expression)
         try:
             return str(evaluate(expanded, self.variables))
         except ArithmeticFailure as failure:
-            await self._stderr(f"sh: {failure}\n".encode())
+            await stderr(f"sh: {failure}\n".encode())
             raise ShellExit(2) from None
 
-    async def _substitute(self, script: str) -> str:
+    async def _substitute(self, script: str, stderr: Callable[[bytes], Awaitable[None]]) -> str:
         """`$(script)`: run in a subshell (its variables are its own), stdout captured, trailing newlines cut."""
         captured = bytearray()
         subshell = Shell(self.variables, self._run, self._read_file, self._write_file)
-        self._substituted = await subshell.run_script(script, Streams(_reader_of(b""), _appender(captured),
-                                                                      self._stderr))
+        self._substituted = await subshell.run_script(script, Streams(_reader_of(b""), _appender(captured), stderr))
         return captured.decode(errors="replace").rstrip("\n")
 
     def _sink(self, path: str, append: bool) -> Callable[[bytes], Awaitable[None]]:
