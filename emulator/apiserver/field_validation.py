@@ -95,9 +95,7 @@ def unknown_fields(group: str, version: str, kind: str, obj: dict[str, Any], pru
 
 def check_patch(query_value: str | None, group: str, version: str, kind: str, patch: dict[str, Any]) -> list[str]:
     """A merge or strategic patch under the request's mode: raise Strict's 422, else prune and warn."""
-    mode = query_value or "Warn"
-    if mode not in MODES:
-        raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Strict", "Warn", got "{mode}"')
+    mode = _mode(query_value)
     shown = go_value(patch)       # the patch as it came, before any pruning
     fields = unknown_fields(group, version, kind, patch, prune=mode != "Strict", patch=True)
     if fields and mode == "Strict":
@@ -122,11 +120,17 @@ def go_value(value: Any) -> str:
     return str(value)
 
 
-def check(query_value: str | None, group: str, version: str, kind: str, obj: dict[str, Any]) -> list[str]:
-    """Apply the request's mode to `obj`: raise Strict's 400, else prune and return the warnings."""
+def _mode(query_value: str | None) -> str:
+    """The request's `fieldValidation`, Warn when absent (handlers/rest.go fieldValidation)."""
     mode = query_value or "Warn"
     if mode not in MODES:
         raise errors.bad_request(f'fieldValidation must be one of "Ignore", "Strict", "Warn", got "{mode}"')
+    return mode
+
+
+def check(query_value: str | None, group: str, version: str, kind: str, obj: dict[str, Any]) -> list[str]:
+    """Apply the request's mode to `obj`: raise Strict's 400, else prune and return the warnings."""
+    mode = _mode(query_value)
     fields = unknown_fields(group, version, kind, obj, prune=mode != "Strict")
     if fields and mode == "Strict":
         raise errors.bad_request(strict_message(version, kind, fields))
