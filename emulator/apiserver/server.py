@@ -386,9 +386,9 @@ class Handlers:
             limit_bytes=apirequest.integer(request, "limitBytes"))
         if previous or not apirequest.flag(request, "follow") or "running" not in state:
             return web.Response(text=text, content_type="text/plain")
-        return await self._follow(request, target, container, text, timestamps)
+        return await self._follow(request, target, pod, container, text, timestamps)
 
-    async def _follow(self, request: web.Request, target: Target, container: str, first: str,
+    async def _follow(self, request: web.Request, target: Target, pod: dict, container: str, first: str,
                       timestamps: bool) -> web.StreamResponse:
         """`follow=true` (`kubectl logs -f`): the log so far, then each new line, until the container stops
         running, its pod goes, or the client hangs up (pkg/kubelet/kuberuntime/logs/logs.go ReadLogs
@@ -396,8 +396,7 @@ class Handlers:
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
         await response.prepare(request)
         await response.write(first.encode())
-        sent = self.backend.container_logs.read(self.store.get("pods", target.namespace, target.name), container,
-                                                timestamps=timestamps)
+        sent = self.backend.container_logs.read(pod, container, timestamps=timestamps)
         while request.transport is not None and not request.transport.is_closing():
             await asyncio.sleep(FOLLOW_POLL)
             try:
